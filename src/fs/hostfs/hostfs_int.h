@@ -1,0 +1,86 @@
+/* hostfs internals shared by its files: super.c (mount), resolve.c (host path access),
+ * icache.c (live inodes by path), inode.c (inode ops), file.c (open files). */
+#ifndef UMLINUX_FS_HOSTFS_INT_H
+#define UMLINUX_FS_HOSTFS_INT_H
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include "fs/hostfs/hostfs.h"
+#include "kernel/list.h"
+
+#define HOSTFS_HASH_SIZE 1024
+
+struct hostfs_sb {
+	int rootfd;               /* O_PATH descriptor of the mounted host directory */
+	bool append;              /* the hostfs= jail's append flag, fixed at mount time */
+	/* Live inodes hashed by path, so a lookup finds the inode already in use (a FIFO's
+	 * openers must share one pipe) and a rename can re-path everything it moved. */
+	struct list_head hash[HOSTFS_HASH_SIZE];
+};
+
+struct hostfs_inode {
+	struct inode *inode;
+	char *path;               /* relative to the root, "" for it; NULL once removed */
+	struct list_head link;    /* in hostfs_sb.hash, or self-linked when unhashed */
+	struct list_head files;   /* of hostfs_file.link: host descriptors of this file */
+	int created_fd;           /* read-write descriptor from create, for the open that follows */
+};
+
+struct hostfs_file {
+	struct list_head link;    /* on hostfs_inode.files */
+	int fd;
+	bool writable;
+	bool jail_append;         /* hostfs=...,append: writes always go to the end */
+	bool host_append;         /* O_APPEND is currently set on fd */
+	/* Directory stream: host getdents64 records not yet handed out, starting at host
+	 * position dpos (the d_off of the last record consumed). */
+	char *dbuf;
+	size_t dlen, dcur;
+	off_t dpos;
+};
+
+/* Where a host call acts on a file: the final name in a directory, or, when the file is
+ * open, one of its own descriptors (name "", AT_EMPTY_PATH). */
+struct hostfs_loc {
+	int dirfd;
+	const char *name;
+	int fd;                   /* an open descriptor of the file itself, or -1 */
+	bool close_dirfd;
+};
+
+static inline struct hostfs_sb *HSB(const struct super_block *sb) { return sb->priv; }
+static inline struct hostfs_inode *HI(const struct inode *i) { return i->priv; }
+
+extern const struct inode_ops hostfs_iops;
+extern const struct file_ops hostfs_fops;
+extern const struct file_ops hostfs_dir_fops;
+
+/* resolve.c */
+int hostfs_check_name(const char *name);
+char *hostfs_child_path(const char *dir, const char *name);
+int hostfs_open_dir(struct super_block *sb, const char *path);
+int hostfs_open_child_dir(struct inode *dir, const char *name);
+int hostfs_locate(struct inode *inode, bool allow_fd, struct hostfs_loc *loc);
+void hostfs_loc_done(struct hostfs_loc *loc);
+int hostfs_statx_at(int dirfd, const char *name, struct statx *stx);
+
+/* icache.c */
+int hostfs_inode_for(struct super_block *sb, char *path, const struct statx *stx,
+		     struct inode **out);
+void hostfs_fill_inode(struct inode *inode, const struct statx *stx);
+void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool exchange);
+void hostfs_removed(struct super_block *sb, const char *path);
+void hostfs_unhash_all(struct super_block *sb);
+
+/* inode.c */
+int hostfs_may_resize(struct inode *inode, off_t size);
+
+/* file.c */
+int hostfs_open(struct inode *inode, struct file *f);
+
+static inline bool hostfs_rdonly(const struct super_block *sb)
+{
+	return sb->flags & MS_RDONLY;
+}
+
+#endif

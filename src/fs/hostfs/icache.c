@@ -1,0 +1,173 @@
+/*
+ * The live inodes of a hostfs mount, hashed by their path under the root. Inodes are
+ * path-based, as UML's are: the path names the host file. Keeping them findable by path
+ * lets a second lookup return the inode already in use (a FIFO's openers must meet on
+ * one pipe) and lets a rename or unlink re-path or retire every inode it affects.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include "fs/hostfs/hostfs_int.h"
+
+static struct list_head *bucket(struct hostfs_sb *hsb, const char *path)
+{
+	uint32_t h = 2166136261u;  /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return &hsb->hash[h % HOSTFS_HASH_SIZE];
+}
+
+static struct hostfs_inode *icache_find(struct hostfs_sb *hsb, const char *path)
+{
+	struct list_head *head = bucket(hsb, path), *pos;
+
+	list_for_each(pos, head) {
+		struct hostfs_inode *hi = list_entry(pos, struct hostfs_inode, link);
+		if (!strcmp(hi->path, path))
+			return hi;
+	}
+	return NULL;
+}
+
+/* The file is gone from its path: the inode lives on only through open descriptors. */
+static void icache_retire(struct hostfs_inode *hi)
+{
+	list_del_init(&hi->link);
+	free(hi->path);
+	hi->path = NULL;
+}
+
+void hostfs_fill_inode(struct inode *inode, const struct statx *stx)
+{
+	inode->ino = stx->stx_ino;
+	inode->mode = stx->stx_mode;
+	inode->uid = stx->stx_uid;
+	inode->gid = stx->stx_gid;
+	inode->nlink = stx->stx_nlink;
+	inode->rdev = makedev(stx->stx_rdev_major, stx->stx_rdev_minor);
+	inode->size = stx->stx_size;
+	inode->atime = (struct timespec){ stx->stx_atime.tv_sec, stx->stx_atime.tv_nsec };
+	inode->mtime = (struct timespec){ stx->stx_mtime.tv_sec, stx->stx_mtime.tv_nsec };
+	inode->ctime = (struct timespec){ stx->stx_ctime.tv_sec, stx->stx_ctime.tv_nsec };
+}
+
+static struct inode *icache_new(struct super_block *sb, char *path, const struct statx *stx)
+{
+	struct inode *inode = inode_new(sb, stx->stx_ino, stx->stx_mode, &hostfs_iops, &hostfs_fops);
+	struct hostfs_inode *hi;
+
+	if (!inode)
+		return NULL;
+	hi = xcalloc(1, sizeof(*hi));
+	hi->inode = inode;
+	hi->path = path;
+	hi->created_fd = -1;
+	list_init(&hi->files);
+	list_add_tail(&hi->link, bucket(HSB(sb), path));
+	inode->priv = hi;
+	hostfs_fill_inode(inode, stx);
+	return inode;
+}
+
+/* The inode for the host file at path (which this takes over), as stx describes it. */
+int hostfs_inode_for(struct super_block *sb, char *path, const struct statx *stx,
+		     struct inode **out)
+{
+	struct hostfs_inode *hi = icache_find(HSB(sb), path);
+
+	if (hi && hi->inode->ino == stx->stx_ino &&
+	    (hi->inode->mode & S_IFMT) == (stx->stx_mode & S_IFMT)) {
+		free(path);
+		hostfs_fill_inode(hi->inode, stx);
+		*out = inode_get(hi->inode);
+		return 0;
+	}
+	if (hi)
+		icache_retire(hi);  /* replaced on the host under the same name */
+	*out = icache_new(sb, path, stx);
+	if (!*out) {
+		free(path);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool path_under(const char *path, const char *prefix, size_t len)
+{
+	return !strncmp(path, prefix, len) && (path[len] == '\0' || path[len] == '/');
+}
+
+static char *path_rebase(const char *path, size_t cut, const char *to)
+{
+	size_t tlen = strlen(to), rest = strlen(path + cut);
+	char *p = xcalloc(1, tlen + rest + 1);
+
+	memcpy(p, to, tlen);
+	memcpy(p + tlen, path + cut, rest + 1);
+	return p;
+}
+
+/* Gives hi its path after a rename of from to to; false if it is unaffected. */
+static bool icache_repath(struct hostfs_inode *hi, const char *from, const char *to, bool exchange)
+{
+	size_t flen = strlen(from), tlen = strlen(to);
+	char *np;
+
+	if (path_under(hi->path, from, flen))
+		np = path_rebase(hi->path, flen, to);
+	else if (path_under(hi->path, to, tlen) && exchange)
+		np = path_rebase(hi->path, tlen, from);
+	else if (path_under(hi->path, to, tlen))
+		np = NULL;  /* the file renamed over, now unlinked */
+	else
+		return false;
+	free(hi->path);
+	hi->path = np;
+	return true;
+}
+
+/* After from was renamed to to (or swapped with it): every inode at or below either
+ * name follows its file. */
+void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool exchange)
+{
+	struct hostfs_sb *hsb = HSB(sb);
+	struct list_head moved, *pos, *n;
+
+	/* Collected first: rehashing while walking the buckets could visit an inode twice. */
+	list_init(&moved);
+	for (int b = 0; b < HOSTFS_HASH_SIZE; b++) {
+		list_for_each_safe(pos, n, &hsb->hash[b]) {
+			struct hostfs_inode *hi = list_entry(pos, struct hostfs_inode, link);
+			if (!icache_repath(hi, from, to, exchange))
+				continue;
+			list_del_init(&hi->link);
+			if (hi->path)
+				list_add_tail(&hi->link, &moved);
+		}
+	}
+	list_for_each_safe(pos, n, &moved) {
+		struct hostfs_inode *hi = list_entry(pos, struct hostfs_inode, link);
+		list_del_init(&hi->link);
+		list_add_tail(&hi->link, bucket(hsb, hi->path));
+	}
+}
+
+void hostfs_removed(struct super_block *sb, const char *path)
+{
+	struct hostfs_inode *hi = icache_find(HSB(sb), path);
+
+	if (hi)
+		icache_retire(hi);
+}
+
+/* At unmount: inodes still referenced (open files) outlive the hash table. */
+void hostfs_unhash_all(struct super_block *sb)
+{
+	struct list_head *pos, *n;
+
+	for (int b = 0; b < HOSTFS_HASH_SIZE; b++)
+		list_for_each_safe(pos, n, &HSB(sb)->hash[b])
+			list_del_init(pos);
+}

@@ -1,0 +1,165 @@
+/*
+ * hostfs mounts: the host directory named by the mount data (-o /home, or rootflags=
+ * for the root), confined beneath the hostfs= jail prefix when one is set. The mount
+ * keeps an O_PATH descriptor of that directory; every later host access resolves
+ * beneath it (resolve.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "fs/hostfs/hostfs_int.h"
+
+static char *jail_prefix;   /* hostfs=<prefix>, or NULL */
+static bool jail_append;    /* hostfs=...,append */
+
+void hostfs_set_jail(const char *prefix, bool append)
+{
+	free(jail_prefix);
+	jail_prefix = prefix && prefix[0] ? xstrdup(prefix) : NULL;
+	jail_append = append;
+}
+
+static int open_unjailed(const char *dir)
+{
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* dir taken beneath the jail prefix: "/home" is <prefix>/home, and neither ".." nor a
+ * symlink may lead out of the prefix. */
+static int open_jailed(const char *dir)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int jfd = open(jail_prefix, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	long fd;
+
+	if (jfd < 0)
+		return -errno;
+	while (*dir == '/')
+		dir++;
+	do
+		fd = syscall(SYS_openat2, jfd, dir[0] ? dir : ".", &how, sizeof(how));
+	while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+	close(jfd);
+	if (fd < 0)
+		return errno == EXDEV ? -EPERM : -errno;
+	return (int)fd;
+}
+
+static void report_root_error(const char *dir, int err)
+{
+	const char *where = jail_prefix ? jail_prefix : "";
+
+	if (err == -ENOENT)
+		printk("hostfs: host directory %s%s does not exist\n", where, dir);
+	else if (err == -EPERM)
+		printk("hostfs: %s leads outside the hostfs= directory %s\n", dir, jail_prefix);
+	else if (err == -ENOTDIR)
+		printk("hostfs: host path %s%s is not a directory\n", where, dir);
+	else
+		printk("hostfs: cannot open host directory %s%s: %s\n", where, dir, strerror(-err));
+}
+
+static int open_host_root(const char *data)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	/* Always absolute: a relative one is taken from the host's root (or the jail's),
+	 * never from wherever the kernel process happens to run. */
+	if (snprintf(dir, sizeof(dir), "%s%s", data && data[0] == '/' ? "" : "/",
+		     data && data[0] ? data : "") >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	fd = jail_prefix ? open_jailed(dir) : open_unjailed(dir);
+	if (fd < 0)
+		report_root_error(dir, fd);
+	return fd;
+}
+
+static int hostfs_statfs(struct super_block *sb, struct statfs *st)
+{
+	if (fstatfs(HSB(sb)->rootfd, st))
+		return -errno;
+	st->f_type = HOSTFS_SUPER_MAGIC;
+	return 0;
+}
+
+/* The last mount is gone: releases the root inode, hostfs's state and the super_block. */
+static void hostfs_kill(struct super_block *sb)
+{
+	struct hostfs_sb *hsb = HSB(sb);
+
+	if (sb->root)
+		inode_put(sb->root);
+	sb->root = NULL;
+	hostfs_unhash_all(sb);
+	close(hsb->rootfd);
+	free(hsb);
+	free(sb);
+}
+
+static struct super_block *new_super(int rootfd, unsigned long flags)
+{
+	struct super_block *sb = xcalloc(1, sizeof(*sb));
+	struct hostfs_sb *hsb = xcalloc(1, sizeof(*hsb));
+
+	hsb->rootfd = rootfd;
+	hsb->append = jail_append;
+	for (int b = 0; b < HOSTFS_HASH_SIZE; b++)
+		list_init(&hsb->hash[b]);
+	sb->type = &hostfs_fs_type;
+	sb->dev = vfs_anon_dev();
+	sb->flags = flags;
+	sb->magic = HOSTFS_SUPER_MAGIC;
+	sb->priv = hsb;
+	sb->statfs = hostfs_statfs;
+	sb->kill = hostfs_kill;  /* sb->refcount counts mounts: the VFS takes them */
+	return sb;
+}
+
+static int hostfs_mount(const char *dev, unsigned long flags, const char *data,
+			struct super_block **out)
+{
+	struct super_block *sb;
+	struct statx stx;
+	int fd, err;
+
+	(void)dev;  /* "none" or "root": hostfs has no device */
+	fd = open_host_root(data);
+	if (fd < 0)
+		return fd;
+	err = hostfs_statx_at(fd, "", &stx);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	sb = new_super(fd, flags);
+	err = hostfs_inode_for(sb, xstrdup(""), &stx, &sb->root);
+	if (err) {
+		hostfs_kill(sb);
+		return err;
+	}
+	*out = sb;
+	return 0;
+}
+
+const struct fs_type hostfs_fs_type = {
+	.name = "hostfs",
+	.nodev = true,
+	.mount = hostfs_mount,
+};
+
+void hostfs_init(void)
+{
+	vfs_register_fs(&hostfs_fs_type);
+}
