@@ -1,0 +1,207 @@
+/* Filesystem types and the mount table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include "fs/vfs.h"
+
+#define MAX_FS_TYPES 32
+static const struct fs_type *fs_types[MAX_FS_TYPES];
+static int nr_fs_types;
+struct list_head mount_list = LIST_HEAD_INIT(mount_list);
+struct mount *root_mount;
+
+void vfs_register_fs(const struct fs_type *type)
+{
+	if (nr_fs_types < MAX_FS_TYPES && !vfs_find_fs(type->name))
+		fs_types[nr_fs_types++] = type;
+}
+
+const struct fs_type *vfs_find_fs(const char *name)
+{
+	for (int i = 0; i < nr_fs_types; i++)
+		if (strcmp(fs_types[i]->name, name) == 0)
+			return fs_types[i];
+	return NULL;
+}
+
+size_t vfs_format_filesystems(char *buf, size_t len)
+{
+	size_t n = 0;
+	for (int i = 0; i < nr_fs_types && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s\t%s\n", fs_types[i]->nodev ? "nodev" : "",
+				      fs_types[i]->name);
+	return n < len ? n : len;
+}
+
+dev_t vfs_anon_dev(void)
+{
+	static unsigned next_minor = 20;
+	return makedev(0, next_minor++);
+}
+
+int fs_statfs_default(struct super_block *sb, struct statfs *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->f_type = (long)sb->magic;
+	st->f_bsize = 4096;
+	st->f_namelen = 255;
+	st->f_frsize = 4096;
+	return 0;
+}
+
+static struct mount *mount_new(struct super_block *sb, const char *source, unsigned long flags,
+			       const char *data)
+{
+	struct mount *m = xcalloc(1, sizeof(*m));
+	m->sb = sb;
+	m->root = dentry_new("/", NULL, inode_get(sb->root));
+	m->source = xstrdup(source ? source : "none");
+	m->options = xstrdup(data ? data : "");
+	m->flags = flags;
+	sb->refcount++;
+	return m;
+}
+
+static int do_fs_mount(const char *fstype, const char *source, unsigned long flags,
+		       const char *data, struct super_block **sb)
+{
+	const struct fs_type *type = vfs_find_fs(fstype);
+	if (!type)
+		return -ENODEV;
+	int err = type->mount(source, flags, data, sb);
+	if (err < 0)
+		return err;
+	(*sb)->type = type;
+	(*sb)->flags |= flags & (MS_RDONLY | MS_SYNCHRONOUS | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	return 0;
+}
+
+int vfs_mount_root(const char *fstype, const char *source, unsigned long flags, const char *data)
+{
+	struct super_block *sb;
+	int err = do_fs_mount(fstype, source, flags, data, &sb);
+	if (err < 0)
+		return err;
+	root_mount = mount_new(sb, source, flags, data);
+	root_mount->refcount = 1;
+	list_add_tail(&root_mount->link, &mount_list);
+	return 0;
+}
+
+/* The mount stacked on (mnt, dentry), if any: the topmost one wins. */
+struct mount *mount_lookup(struct mount *mnt, struct dentry *d)
+{
+	struct mount *found = NULL;
+	struct list_head *p;
+	list_for_each(p, &mount_list) {
+		struct mount *m = list_entry(p, struct mount, link);
+		if (m->parent == mnt && m->mountpoint && m->mountpoint->inode && d->inode &&
+		    m->mountpoint->inode->ino == d->inode->ino &&
+		    m->mountpoint->inode->sb == d->inode->sb)
+			found = m;
+	}
+	return found;
+}
+
+static int remount(struct path *target, unsigned long flags, const char *data)
+{
+	struct mount *m = target->mnt;
+	if (target->dentry->parent)  /* must name the mount's root */
+		return -EINVAL;
+	m->flags = (m->flags & ~(MS_RDONLY | MS_SYNCHRONOUS)) | (flags & (MS_RDONLY | MS_SYNCHRONOUS));
+	m->sb->flags = (m->sb->flags & ~(MS_RDONLY | MS_SYNCHRONOUS)) | (flags & (MS_RDONLY | MS_SYNCHRONOUS));
+	if (data && *data) {
+		free(m->options);
+		m->options = xstrdup(data);
+	}
+	return 0;
+}
+
+int vfs_mount(struct task *t, const char *source, const char *target, const char *fstype,
+	      unsigned long flags, const char *data)
+{
+	if (!cred_is_root(&t->cred))
+		return -EPERM;
+	struct path tp;
+	int err = path_walk(t, AT_FDCWD, target, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &tp);
+	if (err < 0)
+		return err;
+	if (flags & MS_REMOUNT) {
+		err = remount(&tp, flags, data);
+		path_put(&tp);
+		return err;
+	}
+	if (flags & (MS_BIND | MS_MOVE)) {
+		path_put(&tp);
+		return -EINVAL;   /* not yet: say so rather than pretend */
+	}
+	struct super_block *sb;
+	err = do_fs_mount(fstype ? fstype : "", source, flags, data, &sb);
+	if (err < 0) {
+		path_put(&tp);
+		return err;
+	}
+	struct mount *m = mount_new(sb, source, flags, data);
+	m->parent = tp.mnt;
+	m->mountpoint = tp.dentry;   /* keeps the path's dentry reference */
+	tp.mnt->refcount++;
+	list_add_tail(&m->link, &mount_list);
+	return 0;
+}
+
+int vfs_umount(struct task *t, const char *target, int flags)
+{
+	(void)flags;
+	if (!cred_is_root(&t->cred))
+		return -EPERM;
+	struct path tp;
+	int err = path_walk(t, AT_FDCWD, target, LOOKUP_FOLLOW, &tp);
+	if (err < 0)
+		return err;
+	struct mount *m = tp.mnt;
+	bool is_root = tp.dentry == m->root;
+	path_put(&tp);
+	if (!is_root)
+		return -EINVAL;
+	if (m == root_mount)
+		return -EBUSY;
+	struct list_head *p;
+	list_for_each(p, &mount_list)
+		if (list_entry(p, struct mount, link)->parent == m)
+			return -EBUSY;
+	if (m->refcount > 0)
+		return -EBUSY;  /* open files, cwds or roots inside */
+	list_del_init(&m->link);
+	m->parent->refcount--;
+	dentry_put(m->mountpoint);
+	dentry_put(m->root);
+	if (--m->sb->refcount == 0 && m->sb->kill)
+		m->sb->kill(m->sb);
+	free(m->source);
+	free(m->options);
+	free(m);
+	return 0;
+}
+
+size_t vfs_format_mounts(struct task *t, char *buf, size_t len)
+{
+	size_t n = 0;
+	struct list_head *p;
+	list_for_each(p, &mount_list) {
+		struct mount *m = list_entry(p, struct mount, link);
+		char where[PATH_MAX];
+		struct path mp = { m, m->root };
+		if (path_to_string(t, &mp, where, sizeof(where)) < 0)
+			continue;
+		int w = snprintf(buf + n, len - n, "%s %s %s %s%s%s%s 0 0\n", m->source, where,
+				 m->sb->type->name, (m->flags & MS_RDONLY) ? "ro" : "rw",
+				 (m->flags & MS_SYNCHRONOUS) ? ",sync" : "",
+				 *m->options ? "," : "", m->options);
+		if (w < 0 || (size_t)w >= len - n)
+			break;
+		n += (size_t)w;
+	}
+	return n;
+}

@@ -1,0 +1,164 @@
+/* Opening files: path walk, creation, permission and the per-type open. */
+#include <string.h>
+#include <sys/stat.h>
+#include "fs/chrdev.h"
+#include "fs/vfs.h"
+#include "fs/fs_internal.h"
+#include "fs/pipe.h"
+
+static int acc_mask(int flags)
+{
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY: return MAY_READ;
+	case O_WRONLY: return MAY_WRITE;
+	default: return MAY_READ | MAY_WRITE;
+	}
+}
+
+int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out)
+{
+	struct inode *inode = p->dentry->inode;
+	if (flags & O_PATH) {
+		if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+			return -ENOTDIR;
+		path_get(p);
+		*out = file_new(p, (unsigned)flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+		return 0;
+	}
+	if (S_ISLNK(inode->mode))
+		return -ELOOP;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(inode->mode) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) || (flags & O_CREAT)))
+		return -EISDIR;
+	if (S_ISSOCK(inode->mode))
+		return -ENXIO;
+	int mask = acc_mask(flags);
+	if (flags & O_TRUNC)
+		mask |= MAY_WRITE;
+	int err = path_permission(t, p, mask);
+	if (err < 0)
+		return err;
+	if ((S_ISCHR(inode->mode) || S_ISBLK(inode->mode)) && (p->mnt->flags & MS_NODEV))
+		return -EACCES;
+	path_get(p);
+	struct file *f = file_new(p, (unsigned)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	if (S_ISCHR(inode->mode))
+		err = chrdev_open(inode, f);
+	else if (S_ISFIFO(inode->mode))
+		err = fifo_open(inode, f);
+	else if (S_ISBLK(inode->mode))
+		err = -ENXIO;
+	else if (inode->iops && inode->iops->open)
+		err = inode->iops->open(inode, f);
+	else
+		f->fops = inode->fops;
+	if (err < 0) {
+		f->fops = NULL;   /* the open failed: no release */
+		file_put(f);
+		return err;
+	}
+	if ((flags & O_TRUNC) && S_ISREG(inode->mode) && inode->iops && inode->iops->setattr) {
+		struct iattr ia = { .valid = ATTR_SIZE, .size = 0 };
+		err = inode->iops->setattr(inode, &ia);
+		if (err < 0) {
+			file_put(f);
+			return err;
+		}
+	}
+	*out = f;
+	return 0;
+}
+
+/* Creates name in parent; returns the new file's path. */
+static int create_at(struct task *t, struct path *parent, const char *name, mode_t mode, struct path *out)
+{
+	struct inode *dir = parent->dentry->inode;
+	int err = path_permission(t, parent, MAY_WRITE | MAY_EXEC);
+	if (err < 0)
+		return err;
+	if (!dir->iops || !dir->iops->create)
+		return -EACCES;
+	struct inode *inode = NULL;
+	err = dir->iops->create(dir, name, S_IFREG | (mode & 07777 & ~t->fs->umask), 0, &t->cred, &inode);
+	if (err < 0)
+		return err;
+	out->mnt = parent->mnt;
+	out->dentry = dentry_new(name, parent->dentry, inode);
+	out->mnt->refcount++;
+	return 0;
+}
+
+int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode, struct file **out)
+{
+	struct path p;
+	int err;
+	unsigned lf = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	if (flags & O_DIRECTORY)
+		lf |= LOOKUP_DIRECTORY;
+	if (!(flags & O_CREAT)) {
+		err = path_walk(t, dirfd, name, lf, &p);
+		if (err < 0)
+			return err;
+		if ((flags & O_NOFOLLOW) && S_ISLNK(p.dentry->inode->mode) && !(flags & O_PATH)) {
+			path_put(&p);
+			return -ELOOP;
+		}
+		err = vfs_open_path(t, &p, flags, out);
+		path_put(&p);
+		return err;
+	}
+	struct path parent;
+	char last[NAME_MAX + 2];
+	err = path_walk_parent(t, dirfd, name, &parent, last);
+	if (err < 0)
+		return err;
+	size_t ll = strlen(last);
+	if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || (ll && last[ll - 1] == '/')) {
+		path_put(&parent);
+		return -EISDIR;
+	}
+	struct inode *dir = parent.dentry->inode;
+	struct inode *existing = NULL;
+	err = dir->iops && dir->iops->lookup ? dir->iops->lookup(dir, last, &existing) : -ENOENT;
+	if (err == 0) {
+		bool is_link = S_ISLNK(existing->mode);
+		inode_put(existing);
+		if (flags & O_EXCL) {
+			path_put(&parent);
+			return -EEXIST;
+		}
+		path_put(&parent);
+		if (is_link && (flags & O_NOFOLLOW))
+			return -ELOOP;
+		err = path_walk(t, dirfd, name, lf, &p);
+		if (err < 0)
+			return err;
+		err = vfs_open_path(t, &p, flags & ~O_CREAT, out);
+		path_put(&p);
+		return err;
+	}
+	if (err != -ENOENT) {
+		path_put(&parent);
+		return err;
+	}
+	err = create_at(t, &parent, last, mode, &p);
+	path_put(&parent);
+	if (err < 0)
+		return err;
+	/* a freshly created file may be opened with any access mode */
+	path_get(&p);
+	struct file *f = file_new(&p, (unsigned)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	struct inode *inode = p.dentry->inode;
+	err = inode->iops && inode->iops->open ? inode->iops->open(inode, f) : 0;
+	if (!err && !f->fops)
+		f->fops = inode->fops;
+	path_put(&p);
+	if (err < 0) {
+		f->fops = NULL;
+		file_put(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}

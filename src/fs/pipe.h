@@ -1,0 +1,17 @@
+/* Pipes and FIFOs. */
+#ifndef UMLINUX_FS_PIPE_H
+#define UMLINUX_FS_PIPE_H
+#include "fs/vfs.h"
+#define PIPE_DEFAULT_SIZE 65536
+struct pipe {
+	char *buf;
+	size_t size, head, len;   /* ring buffer */
+	int readers, writers;
+	int fifo_readers_seen, fifo_writers_seen; /* opens so far, for FIFO open blocking */
+	struct waitq rq, wq;      /* readers wait on rq (data or EOF), writers on wq (room) */
+	struct inode *inode;
+};
+int pipe_create(struct task *t, struct file **rd, struct file **wr);
+int fifo_open(struct inode *inode, struct file *f);
+extern const struct file_ops pipe_read_fops, pipe_write_fops;
+#endif

@@ -1,0 +1,255 @@
+/*
+ * The VFS: superblocks, inodes, dentries, mounts, open files and descriptor tables.
+ * A filesystem is a set of operation tables plugged in here. Operations return 0 or a
+ * value, or a negative errno, as Linux's do. Buffers passed to file operations are
+ * kernel memory: the syscall layer copies to and from the guest.
+ */
+#ifndef UMLINUX_FS_VFS_H
+#define UMLINUX_FS_VFS_H
+
+#include <fcntl.h>
+#include <linux/limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <time.h>
+#include "kernel/kernel.h"
+
+struct inode;
+struct dentry;
+struct file;
+struct super_block;
+struct poll_table;
+
+/* What getattr reports: the guest's view of struct stat / statx. */
+struct kstat {
+	uint64_t ino;
+	dev_t dev;
+	mode_t mode;
+	nlink_t nlink;
+	uid_t uid;
+	gid_t gid;
+	dev_t rdev;
+	off_t size;
+	blksize_t blksize;
+	blkcnt_t blocks;
+	struct timespec atime, mtime, ctime, btime;
+};
+
+/* setattr's request (ATTR_* says which fields are set). */
+#define ATTR_MODE  (1 << 0)
+#define ATTR_UID   (1 << 1)
+#define ATTR_GID   (1 << 2)
+#define ATTR_SIZE  (1 << 3)
+#define ATTR_ATIME (1 << 4)
+#define ATTR_MTIME (1 << 5)
+#define ATTR_ATIME_NOW (1 << 6)
+#define ATTR_MTIME_NOW (1 << 7)
+struct iattr {
+	unsigned valid;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	off_t size;
+	struct timespec atime, mtime;
+};
+
+struct inode_ops {
+	int (*lookup)(struct inode *dir, const char *name, struct inode **out);
+	int (*getattr)(struct inode *inode, struct kstat *st);
+	int (*setattr)(struct inode *inode, const struct iattr *attr);
+	int (*create)(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
+		      const struct cred *cred, struct inode **out); /* regular files, fifos, sockets, devices */
+	int (*mkdir)(struct inode *dir, const char *name, mode_t mode, const struct cred *cred);
+	int (*symlink)(struct inode *dir, const char *name, const char *target, const struct cred *cred);
+	int (*link)(struct inode *old, struct inode *dir, const char *name);
+	int (*unlink)(struct inode *dir, const char *name);
+	int (*rmdir)(struct inode *dir, const char *name);
+	int (*rename)(struct inode *olddir, const char *oldname, struct inode *newdir,
+		      const char *newname, unsigned flags);
+	long (*readlink)(struct inode *inode, char *buf, size_t len);
+	/* Fills file->fops/priv for an open of this inode (flags are O_* of the open). */
+	int (*open)(struct inode *inode, struct file *file);
+	void (*destroy)(struct inode *inode);  /* last reference gone: free priv */
+};
+
+struct dirent_sink {
+	/* returns false when the caller's buffer is full (the entry is not consumed) */
+	bool (*emit)(struct dirent_sink *s, const char *name, uint64_t ino, unsigned type, off_t next_pos);
+};
+
+struct file_ops {
+	ssize_t (*read)(struct file *f, char *buf, size_t len, off_t *pos);
+	ssize_t (*write)(struct file *f, const char *buf, size_t len, off_t *pos);
+	off_t (*llseek)(struct file *f, off_t off, int whence);
+	int (*iterate)(struct file *f, struct dirent_sink *sink);  /* uses/advances f->pos */
+	/* Returns the ready mask (POLLIN...). With pt, registers the caller for wake-ups. */
+	unsigned (*poll)(struct file *f, struct task *t);
+	long (*ioctl)(struct file *f, struct task *t, unsigned long cmd, unsigned long arg);
+	int (*fsync)(struct file *f, bool datasync);
+	int (*truncate)(struct file *f, off_t size);
+	/* A host descriptor holding the bytes, for mmap (and exec). -ENODEV if none. */
+	int (*host_fd)(struct file *f);
+	void (*release)(struct file *f);
+	int (*fallocate)(struct file *f, int mode, off_t off, off_t len);
+};
+
+struct fs_type {
+	const char *name;
+	bool nodev;  /* shows "nodev" in /proc/filesystems */
+	/* data: the mount's option string (-o ...), dev: the source name */
+	int (*mount)(const char *dev, unsigned long flags, const char *data, struct super_block **out);
+};
+
+struct super_block {
+	const struct fs_type *type;
+	dev_t dev;
+	unsigned long flags;     /* MS_RDONLY, MS_SYNCHRONOUS, ... */
+	unsigned long magic;
+	void *priv;
+	struct inode *root;
+	int (*statfs)(struct super_block *sb, struct statfs *st);
+	void (*kill)(struct super_block *sb);
+	int refcount;
+};
+
+struct inode {
+	int refcount;
+	struct super_block *sb;
+	uint64_t ino;
+	mode_t mode;             /* type bits at least; the full mode for in-memory filesystems */
+	uid_t uid;
+	gid_t gid;
+	nlink_t nlink;
+	dev_t rdev;
+	off_t size;
+	struct timespec atime, mtime, ctime;
+	const struct inode_ops *iops;
+	const struct file_ops *fops;  /* default for open when iops->open is NULL */
+	void *priv;
+	struct pipe *pipe;            /* a FIFO's pipe, shared by its openers */
+};
+
+struct dentry {
+	int refcount;
+	char *name;
+	struct dentry *parent;   /* NULL for a filesystem root */
+	struct inode *inode;
+};
+
+struct mount {
+	struct super_block *sb;
+	struct dentry *root;
+	struct mount *parent;        /* NULL for the root mount */
+	struct dentry *mountpoint;   /* in parent */
+	char *source;
+	unsigned long flags;
+	char *options;
+	struct list_head link;
+	int refcount;
+};
+
+struct path {
+	struct mount *mnt;
+	struct dentry *dentry;
+};
+
+struct file {
+	int refcount;
+	unsigned flags;          /* O_* status flags and access mode */
+	off_t pos;
+	struct path path;
+	struct inode *inode;
+	const struct file_ops *fops;
+	void *priv;
+	int host_fd;             /* -1 unless backed by a host descriptor */
+};
+
+struct files_struct {
+	int refcount;
+	int max;                 /* size of the arrays */
+	struct file **fd;
+	unsigned char *cloexec;
+};
+
+struct fs_struct {
+	int refcount;
+	struct path root, cwd;
+	mode_t umask;
+};
+
+/* inode / dentry / path / file lifetimes */
+struct inode *inode_new(struct super_block *sb, uint64_t ino, mode_t mode,
+			const struct inode_ops *iops, const struct file_ops *fops);
+struct inode *inode_get(struct inode *i);
+void inode_put(struct inode *i);
+struct dentry *dentry_new(const char *name, struct dentry *parent, struct inode *inode);
+struct dentry *dentry_get(struct dentry *d);
+void dentry_put(struct dentry *d);
+void path_get(struct path *p);
+void path_put(struct path *p);
+struct file *file_new(struct path *p, unsigned flags);   /* takes a path reference */
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+int vfs_getattr(struct inode *i, struct kstat *st);
+
+/* mounts */
+void vfs_register_fs(const struct fs_type *type);
+const struct fs_type *vfs_find_fs(const char *name);
+int vfs_mount(struct task *t, const char *source, const char *target, const char *fstype,
+	      unsigned long flags, const char *data);
+int vfs_mount_root(const char *fstype, const char *source, unsigned long flags, const char *data);
+int vfs_umount(struct task *t, const char *target, int flags);
+extern struct list_head mount_list;
+extern struct mount *root_mount;
+dev_t vfs_anon_dev(void);
+/* /proc/mounts lines */
+size_t vfs_format_mounts(struct task *t, char *buf, size_t len);
+
+/* path walk */
+#define LOOKUP_FOLLOW    0x1   /* follow a trailing symlink */
+#define LOOKUP_DIRECTORY 0x2   /* the result must be a directory */
+#define LOOKUP_EMPTY     0x4   /* "" names dirfd itself (AT_EMPTY_PATH) */
+#define LOOKUP_NOMOUNT   0x8
+int path_walk(struct task *t, int dirfd, const char *name, unsigned flags, struct path *out);
+/* Walks to the parent of the last component; last receives that component ("." or ".."
+ * possible). */
+int path_walk_parent(struct task *t, int dirfd, const char *name, struct path *parent,
+		     char *last);
+/* The path of p as the task sees it (relative to its root). */
+int path_to_string(struct task *t, const struct path *p, char *buf, size_t len);
+
+/* permissions */
+#define MAY_EXEC  1
+#define MAY_WRITE 2
+#define MAY_READ  4
+int inode_permission(struct task *t, struct inode *inode, int mask);
+int path_permission(struct task *t, const struct path *p, int mask);
+
+/* descriptor tables */
+struct files_struct *files_new(void);
+struct files_struct *files_copy(struct files_struct *old);
+void files_put(struct files_struct *fs);
+struct file *fd_get(struct task *t, int fd);           /* borrowed reference, NULL if bad */
+int fd_install(struct task *t, struct file *f, bool cloexec, int min_fd); /* takes the reference */
+int fd_close(struct task *t, int fd);
+int fd_install_at(struct task *t, int fd, struct file *f, bool cloexec);
+/* Record locks die with any close of the file by the process (POSIX); hook for locks. */
+void fd_on_close(struct task *t, struct file *f);
+void files_close_on_exec(struct files_struct *fs);
+struct fs_struct *fs_struct_new(void);
+struct fs_struct *fs_struct_copy(struct fs_struct *old);
+void fs_struct_put(struct fs_struct *fs);
+
+/* open */
+int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode, struct file **out);
+int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out);
+
+/* Generic helpers filesystems may use. */
+off_t generic_llseek(struct file *f, off_t off, int whence, off_t size);
+int fs_statfs_default(struct super_block *sb, struct statfs *st);
+
+#endif

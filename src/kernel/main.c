@@ -1,0 +1,198 @@
+/*
+ * Boot: parse the command line, claim the umid directory, check the host, mount the
+ * root, start init, and run the event loop until halt.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "drivers/tty/tty.h"
+#include "fs/vfs.h"
+#include "kernel/cmdline.h"
+#include "kernel/kernel.h"
+#include "kernel/loop.h"
+#include "kernel/printk.h"
+#include "kernel/umid.h"
+#include "kernel/version.h"
+#include "platform/platform.h"
+#include "signal/signal.h"
+#include "task/task.h"
+
+/* Subsystems that register themselves; weak so the kernel links while one is missing. */
+__attribute__((weak)) void hostfs_init(void);
+__attribute__((weak)) void hostfs_set_jail(const char *prefix, bool append);
+__attribute__((weak)) void procfs_init(void);
+__attribute__((weak)) void devfs_init(void);
+__attribute__((weak)) void mem_devices_init(void);
+__attribute__((weak)) void mem_set_total(uint64_t bytes);
+__attribute__((weak)) void proc_set_cmdline(const char *s);
+__attribute__((weak)) int console_open_for_init(struct task *t);
+
+static struct boot_options opts;
+static struct umid_dir umid;
+static bool umid_ready;
+static char **saved_argv;
+
+_Noreturn void kernel_halt(enum halt_kind how, int exit_status)
+{
+	struct list_head *p;
+	list_for_each(p, &all_tasks) {
+		struct task *t = list_entry(p, struct task, all_link);
+		kill(t->host_tid, SIGKILL);
+	}
+	/* reap every task host so none outlives us */
+	for (int i = 0; i < 1000; i++) {
+		pid_t r = waitpid(-1, NULL, __WALL | WNOHANG);
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r == 0) {
+			struct timespec ts = { 0, 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	console_restore_host();
+	fflush(stdout);
+	if (how != HALT_PANIC && umid_ready)
+		umid_remove(&umid);
+	if (how == HALT_REBOOT && !opts.noreboot) {
+		execv("/proc/self/exe", saved_argv);
+		fprintf(stderr, "umlinux: reboot: cannot re-execute /proc/self/exe: %s\n", strerror(errno));
+		exit(1);
+	}
+	exit(exit_status);
+}
+
+static struct task *create_init_task(void)
+{
+	pid_t host;
+	int err = platform_spawn_first(&host);
+	if (err < 0)
+		panic("cannot start the init task host: %s", strerror(-err));
+	pid_t pid = pid_alloc();
+	struct task *t = task_alloc(pid, host);
+	t->stop = STOP_SIGNAL;     /* at the stub's settling int3 */
+	if (platform_get_regs(t) < 0)
+		panic("cannot read the init task host's registers");
+	struct thread_group *tg = tg_alloc(pid, NULL);
+	init_tg = tg;
+	tg->host_tgid = host;
+	tg->pgid = tg->sid = pid;
+	tg->sighand = sighand_copy(NULL);
+	rlimits_init(tg->rlim);
+	tg_add_thread(tg, t);
+	t->files = files_new();
+	t->fs = fs_struct_new();
+	t->fs->root.mnt = root_mount;
+	t->fs->root.dentry = root_mount->root;
+	path_get(&t->fs->root);
+	t->fs->cwd = t->fs->root;
+	path_get(&t->fs->cwd);
+	snprintf(tg->comm, sizeof(tg->comm), "swapper");
+	return t;
+}
+
+static void mount_early(struct task *t)
+{
+	struct path p;
+	if (vfs_find_fs("devtmpfs") && path_walk(t, AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p) == 0) {
+		path_put(&p);
+		if (vfs_mount(t, "devtmpfs", "/dev", "devtmpfs", 0, "") == 0)
+			printk("devtmpfs: mounted\n");
+	}
+}
+
+static int start_init(struct task *t)
+{
+	const char *candidates[] = { opts.init, "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+	const char *envp[CMDLINE_MAX_INIT_ENV + 3];
+	int ne = 0;
+	envp[ne++] = "HOME=/";
+	envp[ne++] = "TERM=linux";
+	for (int i = 0; i < opts.init_envc && opts.init_env[i]; i++)
+		envp[ne++] = opts.init_env[i];
+	envp[ne] = NULL;
+	for (size_t c = 0; c < ARRAY_SIZE(candidates); c++) {
+		if (!candidates[c] || (c > 0 && opts.init))
+			continue;
+		const char *argv[CMDLINE_MAX_INIT_ARGS + 2];
+		int na = 0;
+		argv[na++] = candidates[c];
+		for (int i = 0; i < opts.init_argc && opts.init_argv[i]; i++)
+			argv[na++] = opts.init_argv[i];
+		argv[na] = NULL;
+		printk("Run %s as init process\n", candidates[c]);
+		int err = exec_init(t, candidates[c], argv, envp);
+		if (err == 0)
+			return 0;
+		printk("<3>Failed to execute %s (error %d)\n", candidates[c], -err);
+		if (opts.init)
+			panic("Requested init %s failed (error %d).", opts.init, -err);
+	}
+	return -ENOENT;
+}
+
+int main(int argc, char **argv)
+{
+	saved_argv = argv;
+	kernel_host_pid = getpid();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	enum cmdline_result cr = cmdline_parse(argc, argv, &opts, stdout, stderr);
+	if (cr == CMDLINE_EXIT_OK)
+		return 0;
+	if (cr == CMDLINE_ERROR)
+		return 1;
+	console_quiet = opts.quiet;
+	if (umid_setup(&opts, &umid, stderr) < 0)
+		return 1;
+	umid_ready = true;
+	if (platform_init(opts.quiet) < 0) {
+		umid_remove(&umid);
+		return 1;
+	}
+	if (loop_init() < 0) {
+		fprintf(stderr, "umlinux: cannot set up the event loop: %s\n", strerror(errno));
+		return 1;
+	}
+	printk("<5>Linux version %s (umlinux) #1 %s\n", UMLINUX_VERSION, __DATE__);
+	printk("Kernel command line: %s\n", opts.cmdline);
+	if (mem_set_total)
+		mem_set_total(opts.mem_bytes);
+	if (proc_set_cmdline)
+		proc_set_cmdline(opts.cmdline);
+	if (hostfs_init)
+		hostfs_init();
+	if (hostfs_set_jail && opts.hostfs_prefix)
+		hostfs_set_jail(opts.hostfs_prefix, opts.hostfs_append);
+	if (procfs_init)
+		procfs_init();
+	if (devfs_init)
+		devfs_init();
+	if (mem_devices_init)
+		mem_devices_init();
+	if (console_init(cmdline_con_channel(&opts, 0)) < 0)
+		panic("cannot initialize the console");
+	printk_set_console(console_write_kernel);
+	unsigned long mflags = opts.read_only ? MS_RDONLY : 0;
+	int err = vfs_mount_root(opts.rootfstype, opts.root, mflags, opts.rootflags);
+	if (err < 0)
+		panic("VFS: Unable to mount root fs (%s on %s): error %d", opts.rootfstype,
+		      opts.rootflags ? opts.rootflags : opts.root, -err);
+	printk("VFS: Mounted root (%s filesystem)%s.\n", opts.rootfstype, opts.read_only ? " readonly" : "");
+	struct task *init = create_init_task();
+	mount_early(init);
+	if (console_open_for_init)
+		console_open_for_init(init);
+	if (start_init(init) < 0)
+		panic("No working init found.  Try passing init= option to kernel. "
+		      "See Linux Documentation/admin-guide/init.rst for guidance.");
+	init->state = TASK_RUNNING;
+	task_resume(init, 0);
+	loop_run();
+	return 0;
+}

@@ -1,0 +1,15 @@
+/* Internals shared by the ptrace platform's files. */
+#ifndef UMLINUX_PTRACE_INT_H
+#define UMLINUX_PTRACE_INT_H
+#include "kernel/kernel.h"
+
+/* Host descriptors every task host holds (the guest cannot name them: every fd-taking
+ * call stops for the kernel). */
+#define TASK_CTL_FD  3   /* receives descriptors (SCM_RIGHTS) for file mappings */
+#define TASK_STUB_FD 4   /* the stub, for re-exec at execve */
+#define TASK_SYNC_FD 5   /* start-up handshake only */
+
+int platform_wait(struct task *t, int *status);
+int platform_selftest(bool quiet);
+void task_host_died(struct task *t, int status);   /* task/exit.c */
+#endif

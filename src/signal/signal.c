@@ -1,0 +1,396 @@
+/*
+ * Guest signals over host signals. Sending: record the guest siginfo, send the host
+ * signal to the task host, and interrupt a parked syscall the signal should break.
+ * Delivery: the host stops the task at the signal-delivery stop; we put the guest
+ * siginfo in, do job-control stops ourselves, and let the host run the handler (it
+ * builds the frame with the full xstate) or the default action.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "kernel/kernel.h"
+#include "platform/platform.h"
+#include "signal/signal.h"
+#include "sys/syscalls.h"
+#include "task/task.h"
+
+#define SIGMASK(s) (1ULL << ((s) - 1))
+#define STOP_SIGS (SIGMASK(SIGSTOP) | SIGMASK(SIGTSTP) | SIGMASK(SIGTTIN) | SIGMASK(SIGTTOU))
+#define IGNORE_SIGS (SIGMASK(SIGCHLD) | SIGMASK(SIGURG) | SIGMASK(SIGWINCH) | SIGMASK(SIGCONT))
+
+struct sighand *sighand_copy(struct sighand *old)
+{
+	struct sighand *sh = xcalloc(1, sizeof(*sh));
+	if (old)
+		memcpy(sh->action, old->action, sizeof(sh->action));
+	sh->refcount = 1;
+	return sh;
+}
+
+void sighand_put(struct sighand *sh)
+{
+	if (sh && --sh->refcount == 0)
+		free(sh);
+}
+
+void signal_exec_reset(struct thread_group *tg)
+{
+	if (tg->sighand->refcount > 1) {
+		struct sighand *sh = sighand_copy(tg->sighand);
+		sighand_put(tg->sighand);
+		tg->sighand = sh;
+	}
+	for (int s = 1; s < KSIG_MAX; s++) {
+		struct k_sigaction *sa = &tg->sighand->action[s];
+		if (sa->handler != (unsigned long)SIG_IGN)
+			memset(sa, 0, sizeof(*sa));
+	}
+}
+
+static bool default_ignores(int sig) { return sig < 64 && (IGNORE_SIGS & SIGMASK(sig)); }
+static bool default_stops(int sig) { return sig < 64 && (STOP_SIGS & SIGMASK(sig)); }
+
+bool signal_is_ignored(struct thread_group *tg, int sig)
+{
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	unsigned long h = tg->sighand->action[sig].handler;
+	return h == (unsigned long)SIG_IGN || (h == (unsigned long)SIG_DFL && default_ignores(sig));
+}
+
+static uint64_t task_sigmask(struct task *t)
+{
+	uint64_t mask = 0;
+	ptrace(PTRACE_GETSIGMASK, t->host_tid, sizeof(mask), &mask);
+	return mask;
+}
+
+void signal_user_info(siginfo_t *info, int sig, struct task *sender)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
+	info->si_code = SI_USER;
+	info->si_pid = sender ? sender->tg->tgid : 0;
+	info->si_uid = sender ? sender->cred.uid : 0;
+}
+
+/* Calls that a handler never restarts (Linux returns EINTR or ERESTARTNOHAND). */
+static bool never_restarts(long nr)
+{
+	switch (nr) {
+	case __NR_poll: case __NR_ppoll: case __NR_select: case __NR_pselect6:
+	case __NR_epoll_wait: case __NR_epoll_pwait: case __NR_epoll_pwait2:
+	case __NR_rt_sigtimedwait: case __NR_nanosleep: case __NR_clock_nanosleep:
+	case __NR_pause: case __NR_rt_sigsuspend: case __NR_msgrcv: case __NR_msgsnd:
+	case __NR_semop: case __NR_semtimedop:
+		return true;
+	}
+	return false;
+}
+
+void signal_interrupt_parked(struct task *t, int sig)
+{
+	if (t->state != TASK_PARKED || t->stop != STOP_SECCOMP)
+		return;
+	if (sig != SIGKILL && (task_sigmask(t) & SIGMASK(sig)))
+		return;
+	struct k_sigaction *sa = &t->tg->sighand->action[sig];
+	bool handler = sa->handler != (unsigned long)SIG_DFL && sa->handler != (unsigned long)SIG_IGN;
+	task_drop_waits(t);
+	task_clear_deadline(t);
+	if (t->on_runq) {
+		list_del_init(&t->runq_link);
+		t->on_runq = false;
+	}
+	t->regs.orig_rax = (unsigned long)-1;
+	if (handler && (sa->flags & SA_RESTART) && !never_restarts(t->sc.nr)) {
+		t->regs.rax = (unsigned long)t->sc.nr;   /* re-issued after the handler */
+		t->regs.rip -= 2;
+		t->regs.rdi = t->sc.a[0]; t->regs.rsi = t->sc.a[1]; t->regs.rdx = t->sc.a[2];
+		t->regs.r10 = t->sc.a[3]; t->regs.r8 = t->sc.a[4]; t->regs.r9 = t->sc.a[5];
+	} else if (!handler && t->sc.nr != __NR_rt_sigtimedwait && !never_restarts(t->sc.nr)) {
+		/* no handler runs (e.g. a stop/continue): transparently restart */
+		t->regs.rax = (unsigned long)t->sc.nr;
+		t->regs.rip -= 2;
+	} else {
+		t->regs.rax = (unsigned long)-EINTR;
+	}
+	t->regs_dirty = true;
+	t->in_syscall = false;
+	t->state = TASK_RUNNING;
+	task_resume(t, 0);
+}
+
+static void queue_info(struct list_head *list, int sig, const siginfo_t *info)
+{
+	struct pending_info *pi = xcalloc(1, sizeof(*pi));
+	pi->signo = sig;
+	if (info)
+		pi->info = *info;
+	else {
+		pi->info.si_signo = sig;
+		pi->info.si_code = SI_KERNEL;
+	}
+	list_add_tail(&pi->link, list);
+}
+
+static bool take_info(struct list_head *list, int sig, siginfo_t *out)
+{
+	struct list_head *p;
+	list_for_each(p, list) {
+		struct pending_info *pi = list_entry(p, struct pending_info, link);
+		if (pi->signo == sig) {
+			*out = pi->info;
+			list_del_init(p);
+			free(pi);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void notify_parent_stopcont(struct thread_group *tg, int code, int sig)
+{
+	struct thread_group *parent = tg->parent;
+	if (!parent)
+		return;
+	waitq_wake_all(&parent->child_wait);
+	if (parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP)
+		return;
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_signo = SIGCHLD;
+	info.si_code = code;
+	info.si_pid = tg->tgid;
+	info.si_status = sig;
+	signal_send_tg(parent, SIGCHLD, &info);
+}
+
+static void group_stop(struct thread_group *tg, int sig)
+{
+	if (tg->stopped)
+		return;
+	tg->stopped = true;
+	tg->stop_signal = sig;
+	tg->stop_reported = false;
+	tg->cont_reported = false;
+	struct list_head *p;
+	list_for_each(p, &tg->threads) {
+		struct task *t = list_entry(p, struct task, thread_link);
+		if (t->state == TASK_RUNNING && t->stop == STOP_NONE && !t->interrupt_sent) {
+			t->interrupt_sent = true;
+			ptrace(PTRACE_INTERRUPT, t->host_tid, 0, 0);
+		}
+	}
+	notify_parent_stopcont(tg, CLD_STOPPED, sig);
+}
+
+static void group_continue(struct thread_group *tg)
+{
+	if (!tg->stopped)
+		return;
+	tg->stopped = false;
+	tg->cont_reported = true;
+	struct list_head *p;
+	list_for_each(p, &tg->threads) {
+		struct task *t = list_entry(p, struct task, thread_link);
+		if (t->group_stopped) {
+			t->group_stopped = false;
+			task_resume(t, 0);
+		}
+	}
+	notify_parent_stopcont(tg, CLD_CONTINUED, SIGCONT);
+}
+
+static void host_send(struct thread_group *tg, struct task *t, int sig)
+{
+	if (t)
+		syscall(SYS_tgkill, tg->host_tgid, t->host_tid, sig);
+	else
+		kill(tg->host_tgid, sig);
+}
+
+static int send_common(struct thread_group *tg, struct task *target, int sig, const siginfo_t *info)
+{
+	if (sig <= 0 || sig >= KSIG_MAX)
+		return -EINVAL;
+	if (tg->zombie || tg->nr_threads == 0)
+		return 0;
+	if (sig == SIGCONT || sig == SIGKILL)
+		group_continue(tg);
+	if (sig == SIGKILL) {
+		tg->group_exiting = true;
+		kill(tg->host_tgid, SIGKILL);
+		return 0;
+	}
+	if (signal_is_ignored(tg, sig))
+		return 0;
+	if (sig == SIGSTOP || (default_stops(sig) && tg->sighand->action[sig].handler == (unsigned long)SIG_DFL)) {
+		group_stop(tg, sig);
+		return 0;
+	}
+	queue_info(target ? &target->pending_info : &tg->pending_info, sig, info);
+	host_send(tg, target, sig);
+	if (target) {
+		signal_interrupt_parked(target, sig);
+		return 0;
+	}
+	struct list_head *p;
+	list_for_each(p, &tg->threads) {
+		struct task *t = list_entry(p, struct task, thread_link);
+		if (t->state == TASK_PARKED && t->stop == STOP_SECCOMP && !(task_sigmask(t) & SIGMASK(sig))) {
+			signal_interrupt_parked(t, sig);
+			break;
+		}
+	}
+	return 0;
+}
+
+int signal_send_tg(struct thread_group *tg, int sig, const siginfo_t *info)
+{
+	return send_common(tg, NULL, sig, info);
+}
+
+int signal_send_task(struct task *t, int sig, const siginfo_t *info)
+{
+	return send_common(t->tg, t, sig, info);
+}
+
+void signal_on_delivery_stop(struct task *t, int sig)
+{
+	siginfo_t info;
+	if (ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &info) == 0 && info.si_pid == kernel_host_pid &&
+	    (info.si_code == SI_USER || info.si_code == SI_TKILL)) {
+		siginfo_t g;
+		if (take_info(&t->pending_info, sig, &g) || take_info(&t->tg->pending_info, sig, &g))
+			ptrace(PTRACE_SETSIGINFO, t->host_tid, 0, &g);
+	}
+	struct thread_group *tg = t->tg;
+	if (tg->stopped && sig != SIGKILL) {
+		t->group_stopped = true;   /* the signal stays pending on the host: re-sent on SIGCONT */
+		t->requeue_signals |= 1ULL << sig;
+		return;
+	}
+	if (sig == SIGSTOP || (default_stops(sig) && tg->sighand->action[sig].handler == (unsigned long)SIG_DFL)) {
+		group_stop(tg, sig);
+		t->group_stopped = true;
+		return;
+	}
+	if (signal_is_ignored(tg, sig)) {
+		task_resume(t, 0);
+		return;
+	}
+	struct k_sigaction *sa = &tg->sighand->action[sig];
+	if (sa->handler > 1 && (sa->flags & SA_RESETHAND))
+		memset(sa, 0, sizeof(*sa));   /* the host resets its copy as it delivers */
+	task_resume(t, sig);
+}
+
+bool signal_may_send(struct task *sender, struct thread_group *target, int sig)
+{
+	const struct cred *c = &sender->cred;
+	if (c->euid == 0)
+		return true;
+	if (sig == SIGCONT && sender->tg->sid == target->sid)
+		return true;
+	struct task *l = tg_leader(target);
+	if (!l)
+		return true;
+	return c->euid == l->cred.suid || c->euid == l->cred.uid ||
+	       c->uid == l->cred.suid || c->uid == l->cred.uid;
+}
+
+/* kill(2) to a pid, a group, or everyone. */
+long sys_kill(struct task *t, struct syscall_args *a)
+{
+	pid_t pid = (pid_t)a->a[0];
+	int sig = (int)a->a[1];
+	if (sig < 0 || sig >= KSIG_MAX)
+		return -EINVAL;
+	siginfo_t info;
+	signal_user_info(&info, sig, t);
+	if (pid > 0) {
+		struct thread_group *tg = tg_by_pid(pid);
+		if (!tg || (tg->zombie && tg->nr_threads == 0 && !tg->zombie))
+			return -ESRCH;
+		if (!tg)
+			return -ESRCH;
+		if (!signal_may_send(t, tg, sig))
+			return -EPERM;
+		return sig ? signal_send_tg(tg, sig, &info) : 0;
+	}
+	pid_t pgid = pid == 0 ? t->tg->pgid : -pid;
+	bool all = pid == -1;
+	int found = 0, sent = 0;
+	struct thread_group *seen[1024];
+	int nseen = 0;
+	struct list_head *p;
+	list_for_each(p, &all_tasks) {
+		struct task *x = list_entry(p, struct task, all_link);
+		struct thread_group *tg = x->tg;
+		bool dup = false;
+		for (int i = 0; i < nseen; i++)
+			dup |= seen[i] == tg;
+		if (dup || nseen == 1024)
+			continue;
+		seen[nseen++] = tg;
+		if (all ? (tg == init_tg || tg == t->tg) : tg->pgid != pgid)
+			continue;
+		found++;
+		if (!signal_may_send(t, tg, sig))
+			continue;
+		sent++;
+		if (sig)
+			signal_send_tg(tg, sig, &info);
+	}
+	if (!found)
+		return -ESRCH;
+	return sent ? 0 : -EPERM;
+}
+
+static long do_tkill(struct task *t, pid_t tgid, pid_t tid, int sig)
+{
+	if (tid <= 0 || sig < 0 || sig >= KSIG_MAX)
+		return -EINVAL;
+	struct task *target = task_by_tid(tid);
+	if (!target || (tgid > 0 && target->tg->tgid != tgid))
+		return -ESRCH;
+	if (!signal_may_send(t, target->tg, sig))
+		return -EPERM;
+	siginfo_t info;
+	signal_user_info(&info, sig, t);
+	info.si_code = SI_TKILL;
+	return sig ? signal_send_task(target, sig, &info) : 0;
+}
+
+long sys_tkill(struct task *t, struct syscall_args *a) { return do_tkill(t, -1, (pid_t)a->a[0], (int)a->a[1]); }
+long sys_tgkill(struct task *t, struct syscall_args *a)
+{
+	if ((pid_t)a->a[0] <= 0)
+		return -EINVAL;
+	return do_tkill(t, (pid_t)a->a[0], (pid_t)a->a[1], (int)a->a[2]);
+}
+
+/* Recorded here (for ignore, restart and SIGCHLD decisions) and applied by the host. */
+long sys_rt_sigaction(struct task *t, struct syscall_args *a)
+{
+	int sig = (int)a->a[0];
+	if (a->a[3] != 8 || sig < 1 || sig >= KSIG_MAX)
+		return -EINVAL;
+	if (!a->a[1])
+		return SYSRET_PASSTHROUGH;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return -EINVAL;
+	struct k_sigaction ka;
+	if (guest_read(t, &ka, a->a[1], sizeof(ka)) < 0)
+		return -EFAULT;
+	t->tg->sighand->action[sig] = ka;
+	return SYSRET_PASSTHROUGH;
+}
+
+/* Interval timers and alarm live in signal/itimer.c when present. */
+__attribute__((weak)) void itimer_fire_expired(void) {}
+__attribute__((weak)) uint64_t itimer_next_deadline(void) { return 0; }
+bool signal_pending_for(struct task *t) { (void)t; return false; }

@@ -1,0 +1,31 @@
+/*
+ * Guest signals. A guest signal is a host signal our kernel sends to the task host; the
+ * host builds the frame (so FP/AVX-512 state is right), but every signal passes through
+ * the kernel at its delivery stop, where its guest siginfo is put in and job-control
+ * stops are done in guest terms. See docs/signals.md.
+ */
+#ifndef UMLINUX_SIGNAL_H
+#define UMLINUX_SIGNAL_H
+#include <signal.h>
+#include "kernel/kernel.h"
+
+/* Sends sig to one thread / to a thread group (info may be NULL: SI_KERNEL from the kernel). */
+int signal_send_task(struct task *t, int sig, const siginfo_t *info);
+int signal_send_tg(struct thread_group *tg, int sig, const siginfo_t *info);
+/* kill(2)'s permission rule */
+bool signal_may_send(struct task *sender, struct thread_group *target, int sig);
+/* Builds SI_USER info from a sender. */
+void signal_user_info(siginfo_t *info, int sig, struct task *sender);
+/* The delivery stop of a host signal (called by the main loop). */
+void signal_on_delivery_stop(struct task *t, int sig);
+/* A parked task and a new signal: interrupt its syscall if the signal is deliverable. */
+void signal_interrupt_parked(struct task *t, int sig);
+/* Resolves an interrupted syscall's -ERESTARTSYS per the signal's SA_RESTART. */
+bool signal_pending_for(struct task *t);
+bool signal_is_ignored(struct thread_group *tg, int sig);
+void signal_exec_reset(struct thread_group *tg);  /* handlers back to SIG_DFL at exec */
+struct sighand *sighand_copy(struct sighand *old);
+void sighand_put(struct sighand *sh);
+void itimer_fire_expired(void);          /* from the main loop */
+uint64_t itimer_next_deadline(void);
+#endif

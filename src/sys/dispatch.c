@@ -1,0 +1,84 @@
+/* Running a guest syscall through the table, parking it, and completing it. */
+#include <string.h>
+#include "kernel/kernel.h"
+#include "signal/signal.h"
+#include "sys/syscalls.h"
+
+struct task *current;
+static unsigned char reported_missing[1024];
+
+static void report_missing(struct task *t, long nr)
+{
+	size_t i = (size_t)nr < sizeof(reported_missing) ? (size_t)nr : 0;
+	if (reported_missing[i])
+		return;
+	reported_missing[i] = 1;
+	const char *name = (size_t)nr < syscall_table_size && syscall_table[nr].name ? syscall_table[nr].name : "?";
+	printk("<4>umlinux: system call %s (%ld) is not implemented; %s[%d] gets ENOSYS\n",
+	       name, nr, t->tg->comm, t->tid);
+}
+
+void syscall_dispatch(struct task *t)
+{
+	long nr = t->sc.nr;
+	long ret;
+	current = t;
+	if (nr < 0 || (size_t)nr >= syscall_table_size || !syscall_table[nr].fn) {
+		report_missing(t, nr);
+		ret = -ENOSYS;
+	} else {
+		ret = syscall_table[nr].fn(t, &t->sc);
+	}
+	current = NULL;
+	if (ret == SYSRET_BLOCK) {
+		t->state = TASK_PARKED;
+		if (t->nwaits == 0 && !t->deadline_ns)
+			printk("<4>umlinux: %s parked with nothing to wake it\n",
+			       syscall_table[nr].name);
+		return;
+	}
+	task_drop_waits(t);
+	task_clear_deadline(t);
+	t->retrying = false;
+	t->timed_out = false;
+	if (ret == SYSRET_NORETURN)
+		return;
+	t->in_syscall = false;
+	t->state = TASK_RUNNING;
+	if (ret == SYSRET_PASSTHROUGH) {
+		if (t->exit_hook)
+			task_resume_syscall(t);
+		else
+			task_resume(t, 0);
+		return;
+	}
+	syscall_complete(t, ret);
+}
+
+void syscall_complete(struct task *t, long ret)
+{
+	t->regs.orig_rax = (unsigned long)-1;
+	t->regs.rax = (unsigned long)ret;
+	t->regs_dirty = true;
+	t->in_syscall = false;
+	t->state = TASK_RUNNING;
+	task_drop_waits(t);
+	task_clear_deadline(t);
+	task_resume(t, 0);
+}
+
+__attribute__((weak)) void file_opened_hook(struct task *t, struct file *f, int flags)
+{
+	(void)t; (void)f; (void)flags;
+}
+
+__attribute__((weak)) long fcntl_more(struct task *t, struct file *f, int fd, int cmd, unsigned long arg)
+{
+	(void)t; (void)f; (void)fd; (void)cmd; (void)arg;
+	return -EINVAL;
+}
+
+__attribute__((weak)) void fd_on_close(struct task *t, struct file *f)
+{
+	(void)t; (void)f;
+}

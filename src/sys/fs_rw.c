@@ -1,0 +1,223 @@
+/* read/write and friends: the data path between guest buffers and open files. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include "fs/vfs.h"
+#include "sys/syscalls.h"
+
+#define IO_CHUNK (1 << 20)
+
+static bool may_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
+static bool may_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
+
+/* One read into guest memory; pos NULL means the file position. */
+static long do_read(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
+{
+	if (!may_read(f))
+		return -EBADF;
+	if (!f->fops || !f->fops->read)
+		return f->inode && S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
+	if (len > IO_CHUNK)
+		len = IO_CHUNK;
+	char *kbuf = malloc(len ? len : 1);
+	if (!kbuf)
+		return -ENOMEM;
+	off_t *p = pos ? pos : &f->pos;
+	ssize_t n = f->fops->read(f, kbuf, len, p);
+	if (n > 0 && guest_write(t, buf, kbuf, (size_t)n) < 0)
+		n = -EFAULT;
+	free(kbuf);
+	return n;
+}
+
+static long do_write(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
+{
+	if (!may_write(f))
+		return -EBADF;
+	if (!f->fops || !f->fops->write)
+		return -EINVAL;
+	size_t done = 0;
+	bool regular = f->inode && S_ISREG(f->inode->mode);
+	do {
+		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
+		char *kbuf = malloc(chunk ? chunk : 1);
+		if (!kbuf)
+			return done ? (long)done : -ENOMEM;
+		if (guest_read(t, kbuf, buf + done, chunk) < 0) {
+			free(kbuf);
+			return done ? (long)done : -EFAULT;
+		}
+		off_t *p = pos ? pos : &f->pos;
+		ssize_t n = f->fops->write(f, kbuf, chunk, p);
+		free(kbuf);
+		if (n < 0)
+			return done ? (long)done : n;
+		done += (size_t)n;
+		if ((size_t)n < chunk)
+			break;
+	} while (regular && done < len);
+	return (long)done;
+}
+
+long sys_read(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	return do_read(t, f, a->a[1], a->a[2], NULL);
+}
+
+long sys_write(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	return do_write(t, f, a->a[1], a->a[2], NULL);
+}
+
+static bool seekable(struct file *f)
+{
+	return f->inode && !S_ISFIFO(f->inode->mode) && !S_ISSOCK(f->inode->mode) &&
+	       (!f->fops || f->fops->llseek || S_ISREG(f->inode->mode) || S_ISBLK(f->inode->mode));
+}
+
+long sys_pread64(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	if ((long)a->a[3] < 0)
+		return -EINVAL;
+	if (!seekable(f))
+		return -ESPIPE;
+	off_t pos = (off_t)a->a[3];
+	return do_read(t, f, a->a[1], a->a[2], &pos);
+}
+
+long sys_pwrite64(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	if ((long)a->a[3] < 0)
+		return -EINVAL;
+	if (!seekable(f))
+		return -ESPIPE;
+	off_t pos = (off_t)a->a[3];
+	return do_write(t, f, a->a[1], a->a[2], &pos);
+}
+
+/* readv/writev: each vector in turn, stopping at the first short transfer. */
+static long do_vec(struct task *t, struct file *f, unsigned long iovp, unsigned long cnt, off_t *pos, bool wr)
+{
+	if (cnt > 1024)
+		return -EINVAL;
+	if (cnt == 0)
+		return 0;
+	struct iovec *iov = malloc(cnt * sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	if (guest_read(t, iov, iovp, cnt * sizeof(*iov)) < 0) {
+		free(iov);
+		return -EFAULT;
+	}
+	long total = 0;
+	for (unsigned long i = 0; i < cnt; i++) {
+		if ((long)iov[i].iov_len < 0) {
+			free(iov);
+			return -EINVAL;
+		}
+		if (!iov[i].iov_len)
+			continue;
+		long n = wr ? do_write(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos)
+			    : do_read(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos);
+		if (n < 0) {
+			free(iov);
+			return total ? total : n;
+		}
+		total += n;
+		if ((size_t)n < iov[i].iov_len)
+			break;
+	}
+	free(iov);
+	return total;
+}
+
+long sys_readv(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	return f ? do_vec(t, f, a->a[1], a->a[2], NULL, false) : -EBADF;
+}
+
+long sys_writev(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	return f ? do_vec(t, f, a->a[1], a->a[2], NULL, true) : -EBADF;
+}
+
+long sys_preadv(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	off_t pos = (off_t)a->a[3];
+	if (pos < 0)
+		return -EINVAL;
+	return do_vec(t, f, a->a[1], a->a[2], &pos, false);
+}
+
+long sys_pwritev(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	off_t pos = (off_t)a->a[3];
+	if (pos < 0)
+		return -EINVAL;
+	return do_vec(t, f, a->a[1], a->a[2], &pos, true);
+}
+
+long sys_lseek(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (f->fops && f->fops->llseek)
+		return f->fops->llseek(f, (off_t)a->a[1], (int)a->a[2]);
+	if (f->inode && (S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode)))
+		return -ESPIPE;
+	off_t size = 0;
+	if (f->inode) {
+		struct kstat st;
+		if (vfs_getattr(f->inode, &st) == 0)
+			size = st.size;
+	}
+	return generic_llseek(f, (off_t)a->a[1], (int)a->a[2], size);
+}
+
+long sys_ioctl(struct task *t, struct syscall_args *a)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	unsigned long cmd = a->a[1];
+	int one;
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+		t->files->cloexec[(int)a->a[0]] = cmd == FIOCLEX;
+		return 0;
+	case FIONBIO:
+		if (guest_read(t, &one, a->a[2], sizeof(one)) < 0)
+			return -EFAULT;
+		if (one)
+			f->flags |= O_NONBLOCK;
+		else
+			f->flags &= ~O_NONBLOCK;
+		return 0;
+	}
+	if (f->fops && f->fops->ioctl)
+		return f->fops->ioctl(f, t, cmd, a->a[2]);
+	return -ENOTTY;
+}
