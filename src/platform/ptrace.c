@@ -5,6 +5,7 @@
  * passing descriptors in, and replacing the image for execve.
  */
 #include <elf.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -334,8 +335,26 @@ static size_t host_xstate_size(void)
 	return b;
 }
 
+/*
+ * The guest has one virtual CPU, as UML's has. Keeping the kernel and every task host
+ * on one host CPU turns each ptrace stop into a same-CPU switch: on this class of host a
+ * cross-CPU wake-up costs several times more than the switch itself.
+ */
+static void pin_to_one_cpu(bool quiet)
+{
+	int cpu = sched_getcpu();
+	if (cpu < 0 || getenv("UMLINUX_NO_PIN"))
+		return;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == 0 && !quiet)
+		printf("Running the guest on host CPU %d\n", cpu);
+}
+
 int platform_init(bool quiet)
 {
+	pin_to_one_cpu(quiet);
 	int sv[2];
 	int err = load_stub();
 	if (err < 0) {
