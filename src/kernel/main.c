@@ -33,6 +33,7 @@ __attribute__((weak)) void mem_devices_init(void);
 __attribute__((weak)) void mem_set_total(uint64_t bytes);
 __attribute__((weak)) void proc_set_cmdline(const char *s);
 __attribute__((weak)) int console_open_for_init(struct task *t);
+void syscall_table_print_markdown(FILE *out);
 
 static struct boot_options opts;
 static struct umid_dir umid;
@@ -142,6 +143,10 @@ int main(int argc, char **argv)
 	saved_argv = argv;
 	kernel_host_pid = getpid();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "--syscall-table") == 0) {
+		syscall_table_print_markdown(stdout);
+		return 0;
+	}
 	enum cmdline_result cr = cmdline_parse(argc, argv, &opts, stdout, stderr);
 	if (cr == CMDLINE_EXIT_OK)
 		return 0;
