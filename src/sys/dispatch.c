@@ -1,5 +1,8 @@
 /* Running a guest syscall through the table, parking it, and completing it. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "sys/table.h"
 #include "kernel/kernel.h"
 #include "signal/signal.h"
 #include "sys/syscalls.h"
@@ -18,10 +21,22 @@ static void report_missing(struct task *t, long nr)
 	       name, nr, t->tg->comm, t->tid);
 }
 
+/* UMLINUX_STRACE=1 in the kernel's environment: one line per guest syscall on stderr. */
+static int strace_on = -1;
+
+static void strace_line(struct task *t, long ret)
+{
+	const char *name = (size_t)t->sc.nr < SYSCALL_MAX && syscall_names[t->sc.nr] ? syscall_names[t->sc.nr] : "?";
+	fprintf(stderr, "[%d] %s(%#lx, %#lx, %#lx, %#lx) = %ld%s\n", t->tid, name, t->sc.a[0], t->sc.a[1],
+		t->sc.a[2], t->sc.a[3], ret, ret == SYSRET_BLOCK ? " (parked)" : ret == SYSRET_PASSTHROUGH ? " (host)" : "");
+}
+
 void syscall_dispatch(struct task *t)
 {
 	long nr = t->sc.nr;
 	long ret;
+	if (strace_on < 0)
+		strace_on = getenv("UMLINUX_STRACE") != NULL;
 	current = t;
 	if (nr < 0 || (size_t)nr >= syscall_table_size || !syscall_table[nr].fn) {
 		report_missing(t, nr);
@@ -30,6 +45,8 @@ void syscall_dispatch(struct task *t)
 		ret = syscall_table[nr].fn(t, &t->sc);
 	}
 	current = NULL;
+	if (strace_on)
+		strace_line(t, ret);
 	if (ret == SYSRET_BLOCK) {
 		t->state = TASK_PARKED;
 		if (t->nwaits == 0 && !t->deadline_ns)

@@ -31,8 +31,6 @@ static void clone_exit_hook(struct task *t)
 		pid_t child = (pid_t)t->hook_data[H_CHILD];
 		t->regs.rax = (unsigned long)child;
 		t->regs_dirty = true;
-		if ((t->hook_data[H_FLAGS] & CLONE_PARENT_SETTID) && t->hook_data[H_PTID])
-			guest_write(t, (unsigned long)t->hook_data[H_PTID], &child, sizeof(child));
 	}
 	task_resume(t, 0);
 }
@@ -156,6 +154,10 @@ void task_on_clone_event(struct task *parent, int event)
 	if (flags & CLONE_VFORK)
 		c->vfork_parent = parent;
 	parent->hook_data[H_CHILD] = tid;
+	/* The child is still at its first stop: write the parent's tid word now, or a
+	 * thread that exits at once would have its CLEARTID undone by a late write. */
+	if ((flags & CLONE_PARENT_SETTID) && parent->hook_data[H_PTID])
+		guest_write(parent, (unsigned long)parent->hook_data[H_PTID], &tid, sizeof(tid));
 	task_resume_syscall(parent);  /* its exit stop fixes the return value */
 
 	for (int i = 0; i < MAX_EARLY; i++) {
