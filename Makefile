@@ -19,7 +19,7 @@ KOBJ  := $(KSRC:%.c=$(BUILD)/obj/%.o) $(LSRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/
 LOBJ  := $(LSRC:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(patsubst tools/%/,%,$(sort $(dir $(wildcard tools/*/*.c))))
 
-.PHONY: all tools test run install clean deps rootfs unit
+.PHONY: all tools test run install clean deps rootfs unit san
 all: $(BUILD)/umlinux $(BUILD)/linux tools
 
 $(BUILD)/obj/%.o: %.c
@@ -80,3 +80,8 @@ $(BUILD)/unit/%: tests/unit/%.c $(KOBJ_NOMAIN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $< $(KOBJ_NOMAIN) -o $@ $(KLIBS) -lcmocka
 unit: $(UNIT_BIN)
+
+# The kernel under AddressSanitizer and UndefinedBehaviorSanitizer (tests run guests on it).
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+san:
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" build-san/umlinux
