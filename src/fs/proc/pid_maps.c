@@ -1,0 +1,29 @@
+/*
+ * /proc/<pid>/maps: the host knows the guest's mappings (guest memory is the task host's
+ * memory); we show them without the stub window and without host file names.
+ */
+#include <stdlib.h>
+#include "fs/proc/format.h"
+#include "fs/proc/hostproc.h"
+#include "fs/proc/internal.h"
+
+int proc_show_maps(struct proc_buf *b, const struct proc_node *n, struct task *reader)
+{
+	struct thread_group *tg;
+	struct task *t;
+	int err = proc_node_target_for(n, reader, true, &tg, &t);
+	if (err < 0)
+		return err;
+	if (tg->zombie || !t)
+		return 0;
+	size_t len;
+	char *host = hostproc_read(tg->host_tgid, 0, "maps", &len);
+	if (!host)
+		return 0;
+	struct proc_maps_hints h = {
+		.brk_start = tg->brk_start, .brk = tg->brk, .stack_top = tg->stack_top,
+	};
+	proc_rewrite_maps(b, host, len, &h);
+	free(host);
+	return 0;
+}
