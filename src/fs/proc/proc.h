@@ -7,6 +7,7 @@
 #define UMLINUX_FS_PROC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "fs/vfs.h"
 
@@ -44,6 +45,11 @@ void proc_printf(struct proc_buf *b, const char *fmt, ...) __attribute__((format
 /* The contents of /proc/<relpath> as reader would read it (MConsole's "proc" command).
  * reader NULL reads as root with init's view. *out is malloc'd. */
 int proc_read_path(const char *relpath, struct task *reader, char **out, size_t *len);
+
+/* For sysinfo(2): time since boot, and the load averages scaled by 1 << shift
+ * (sysinfo's SI_LOAD_SHIFT is 16). */
+uint64_t proc_uptime_ns(void);
+void proc_loadavg(unsigned long loads[3], unsigned shift);
 
 /* A stable id for a mount, as /proc/<pid>/mountinfo and fdinfo show it. */
 int proc_mount_id(const struct mount *m);

@@ -80,7 +80,7 @@ int proc_show_uptime(struct proc_buf *b, const struct proc_node *n, struct task 
 	(void)n, (void)reader;
 	struct cpu_times ct;
 	cpu_times(&ct);
-	uint64_t up_cs = (now_ns() - proc_boot_ns()) / 10000000ULL;
+	uint64_t up_cs = proc_uptime_ns() / 10000000ULL;
 	proc_printf(b, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(up_cs / 100),
 		    (unsigned long long)(up_cs % 100), (unsigned long long)(ct.idle / USER_HZ),
 		    (unsigned long long)(ct.idle % USER_HZ * 100 / USER_HZ));
@@ -129,14 +129,35 @@ static void loadavg_update(unsigned long avg[3], int active)
 				  FIXED_1 / 2) >> FSHIFT;
 }
 
+static unsigned long load_avg[3];
+
+/* The reader is running while it asks; Linux samples at ticks, when it mostly is not. */
+static void loadavg_sample(struct task *reader)
+{
+	struct task_counts others;
+	count_tasks(&others, reader);
+	loadavg_update(load_avg, others.running);
+}
+
+void proc_loadavg(unsigned long loads[3], unsigned shift)
+{
+	loadavg_sample(current);
+	for (int i = 0; i < 3; i++)
+		loads[i] = shift >= FSHIFT ? load_avg[i] << (shift - FSHIFT) : load_avg[i] >> (FSHIFT - shift);
+}
+
+uint64_t proc_uptime_ns(void)
+{
+	return now_ns() - proc_boot_ns();
+}
+
 int proc_show_loadavg(struct proc_buf *b, const struct proc_node *n, struct task *reader)
 {
 	(void)n;
-	static unsigned long avg[3];
-	struct task_counts all, others;
+	unsigned long *avg = load_avg;
+	struct task_counts all;
 	count_tasks(&all, NULL);
-	count_tasks(&others, reader);
-	loadavg_update(avg, others.running);
+	loadavg_sample(reader);
 	for (int i = 0; i < 3; i++) {
 		unsigned long v = avg[i] + FIXED_1 / 200;   /* Linux rounds to the hundredth */
 		proc_printf(b, "%lu.%02lu ", v >> FSHIFT, ((v & (FIXED_1 - 1)) * 100) >> FSHIFT);
