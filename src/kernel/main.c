@@ -83,7 +83,7 @@ static struct task *create_init_task(void)
 	struct thread_group *tg = tg_alloc(pid, NULL);
 	init_tg = tg;
 	tg->host_tgid = host;
-	tg->pgid = tg->sid = pid;
+	tg->pgid = tg->sid = 0;   /* as Linux's init: no session until it calls setsid() */
 	tg->sighand = sighand_copy(NULL);
 	rlimits_init(tg->rlim);
 	tg_add_thread(tg, t);
@@ -182,6 +182,8 @@ int main(int argc, char **argv)
 		mem_devices_init();
 	if (console_init(cmdline_con_channel(&opts, 0)) < 0)
 		panic("cannot initialize the console");
+	for (int n = 1; n < CMDLINE_MAX_CONS; n++)
+		console_setup_line(n, cmdline_con_channel(&opts, n));
 	printk_set_console(console_write_kernel);
 	unsigned long mflags = opts.read_only ? MS_RDONLY : 0;
 	int err = vfs_mount_root(opts.rootfstype, opts.root, mflags, opts.rootflags);

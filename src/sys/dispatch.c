@@ -72,8 +72,45 @@ void syscall_dispatch(struct task *t)
 	syscall_complete(t, ret);
 }
 
+/*
+ * -ERESTARTSYS from a handler that raised a signal itself (a background tty read sends
+ * SIGTTIN): restart the call after the signal, unless a handler without SA_RESTART
+ * is about to run, as Linux decides.
+ */
+static bool restart_after_signal(struct task *t)
+{
+	struct list_head *lists[2] = { &t->pending_info, &t->tg->pending_info };
+	for (int i = 0; i < 2; i++) {
+		struct list_head *p;
+		list_for_each(p, lists[i]) {
+			struct pending_info *pi = list_entry(p, struct pending_info, link);
+			struct k_sigaction *sa = &t->tg->sighand->action[pi->signo];
+			if (sa->handler > 1 && !(sa->flags & SA_RESTART))
+				return false;
+		}
+	}
+	return true;
+}
+
 void syscall_complete(struct task *t, long ret)
 {
+	if ((ret == ERESTARTSYS_INTERNAL || ret == ERESTARTNOHAND_INTERNAL) && t->stop == STOP_SECCOMP) {
+		if (restart_after_signal(t)) {
+			t->regs.orig_rax = (unsigned long)-1;
+			t->regs.rax = (unsigned long)t->sc.nr;
+			t->regs.rip -= 2;
+			t->regs_dirty = true;
+			t->in_syscall = false;
+			t->state = TASK_RUNNING;
+			task_drop_waits(t);
+			task_clear_deadline(t);
+			task_resume(t, 0);
+			return;
+		}
+		ret = -EINTR;
+	} else if (ret == ERESTARTSYS_INTERNAL || ret == ERESTARTNOHAND_INTERNAL) {
+		ret = -EINTR;
+	}
 	t->regs.orig_rax = (unsigned long)-1;
 	t->regs.rax = (unsigned long)ret;
 	t->regs_dirty = true;

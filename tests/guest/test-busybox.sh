@@ -9,8 +9,9 @@ root=$TMPDIR/root
 umlinux_root_copy "$root" || { fail busybox-root "cannot copy the BusyBox root"; finish; }
 mkdir -p "$root/tests"
 cp "$UMLINUX_TOP/tests/guest/busybox/basics.sh" "$root/tests/"
-out=$(GUEST_TIMEOUT=120 run_guest "$root" init=/bin/sh -- /tests/basics.sh 2>&1)
-rc=$?
+out=$(GUEST_TIMEOUT=120 run_guest "$root" init=/bin/sh -- /tests/basics.sh 2>&1; echo "rc=$?")
+rc=$(tail -1 <<<"$out"); rc=${rc#rc=}
+out=$(tr -d '\r' <<<"$out")   # the console's ONLCR, as on a serial line
 while IFS= read -r line; do
 	case "$line" in
 	"ok "*) pass "busybox/${line#ok }" ;;

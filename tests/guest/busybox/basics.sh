@@ -2,6 +2,7 @@
 # Runs inside the guest (BusyBox root). Prints "ok NAME" or "not ok NAME: detail" per
 # check; the host side (test-busybox.sh) turns them into PASS/FAIL lines.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc 2>/dev/null   # as a distribution's init scripts do
 W=/tmp/bbtest.$$
 mkdir -p $W && cd $W || { echo "not ok setup: cannot make $W"; exit 1; }
 
@@ -51,8 +52,8 @@ check uname "Linux x86_64" "$(uname -s) $(uname -m)"
 check id-root "uid=0(root) gid=0(root)" "$(id | cut -d' ' -f1-2)"
 echo secret > rootfile; chmod 644 rootfile
 check su-user "uid=1000(user)" "$(su user -s /bin/sh -c id | cut -d' ' -f1)"
-check su-denied "denied" "$(su user -s /bin/sh -c "echo x >> $W/rootfile" 2>/dev/null && echo allowed || echo denied)"
-check chpst-denied "denied" "$(chpst -u user sh -c "echo x > $W/rootfile" 2>/dev/null && echo allowed || echo denied)"
+check su-denied "1000 denied" "$(su user -s /bin/sh -c "id -u; (echo x >> $W/rootfile) 2>/dev/null && echo allowed || echo denied" | tr '\n' ' ' | sed 's/ $//')"
+check chpst-denied "1000 denied" "$(chpst -u user sh -c "id -u; (echo x > $W/rootfile) 2>/dev/null && echo allowed || echo denied" | tr '\n' ' ' | sed 's/ $//')"
 check rootfile-intact "secret" "$(cat rootfile)"
 cd / && rm -rf $W
 echo "done"
