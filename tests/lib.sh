@@ -52,6 +52,8 @@ finish() { exit "$_lib_failed"; }
 # the cache.
 umlinux_root_copy() {
     local src
+    # never onto the host's own tree: an unset variable must not become "/"
+    case "${1:-}" in ""|/|/.|//*) echo "umlinux_root_copy: refusing target '${1:-}'" >&2; return 1 ;; esac
     src=$("$UMLINUX_TOP/scripts/make-busybox-root.sh" --path) || return 1
     mkdir -p "$1" && cp -a "$src/." "$1/"
 }
