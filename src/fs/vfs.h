@@ -252,4 +252,26 @@ int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out);
 off_t generic_llseek(struct file *f, off_t off, int whence, off_t size);
 int fs_statfs_default(struct super_block *sb, struct statfs *st);
 
+/* name operations (namei_ops.c): Linux's checks, in Linux's order */
+int vfs_mnt_writable(const struct mount *mnt, const struct inode *inode);  /* -EROFS */
+int vfs_mkdir(struct task *t, int dirfd, const char *name, mode_t mode);
+int vfs_mknod(struct task *t, int dirfd, const char *name, mode_t mode, dev_t dev);
+int vfs_symlink(struct task *t, const char *target, int dirfd, const char *name);
+int vfs_link(struct task *t, const struct path *old, int newdirfd, const char *newname);
+int vfs_unlink(struct task *t, int dirfd, const char *name);
+int vfs_rmdir(struct task *t, int dirfd, const char *name);
+int vfs_rename(struct task *t, int olddirfd, const char *oldname, int newdirfd,
+	       const char *newname, unsigned flags);
+
+/* attribute changes (attr.c); mnt is NULL for anonymous files */
+int vfs_setattr(struct inode *inode, const struct iattr *ia);  /* unchecked */
+int vfs_chmod(struct task *t, struct mount *mnt, struct inode *inode, mode_t mode);
+int vfs_chown(struct task *t, struct mount *mnt, struct inode *inode, uid_t uid, gid_t gid);
+/* times: NULL means now; UTIME_NOW / UTIME_OMIT as utimensat(2) */
+int vfs_utimes(struct task *t, struct mount *mnt, struct inode *inode, const struct timespec *times);
+int vfs_truncate(struct task *t, const struct path *p, off_t size);
+/* The size change itself, with RLIMIT_FSIZE; f is the file for ftruncate or NULL. */
+int vfs_do_truncate(struct task *t, struct inode *inode, struct file *f, off_t size);
+int vfs_fallocate(struct task *t, struct file *f, int mode, off_t off, off_t len);
+
 #endif

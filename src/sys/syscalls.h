@@ -25,6 +25,18 @@ SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(pipe); SYSCALL(pipe2); SYSCA
 SYSCALL(stat); SYSCALL(lstat); SYSCALL(fstat); SYSCALL(newfstatat); SYSCALL(statx);
 SYSCALL(getdents64); SYSCALL(getcwd); SYSCALL(chdir); SYSCALL(fchdir); SYSCALL(access);
 SYSCALL(faccessat); SYSCALL(faccessat2); SYSCALL(readlink); SYSCALL(readlinkat);
+/* fs: names, attributes, mounts (fs_names.c, fs_attr.c, fs_mount.c) */
+SYSCALL(mkdir); SYSCALL(mkdirat); SYSCALL(mknod); SYSCALL(mknodat); SYSCALL(symlink);
+SYSCALL(symlinkat); SYSCALL(link); SYSCALL(linkat); SYSCALL(unlink); SYSCALL(unlinkat);
+SYSCALL(rmdir); SYSCALL(rename); SYSCALL(renameat); SYSCALL(renameat2);
+SYSCALL(chmod); SYSCALL(fchmod); SYSCALL(fchmodat); SYSCALL(chown); SYSCALL(lchown);
+SYSCALL(fchown); SYSCALL(fchownat); SYSCALL(utimensat); SYSCALL(utime); SYSCALL(utimes);
+SYSCALL(futimesat); SYSCALL(truncate); SYSCALL(ftruncate); SYSCALL(fallocate);
+SYSCALL(fsync); SYSCALL(fdatasync); SYSCALL(getxattr); SYSCALL(lgetxattr);
+SYSCALL(fgetxattr); SYSCALL(setxattr); SYSCALL(lsetxattr); SYSCALL(fsetxattr);
+SYSCALL(listxattr); SYSCALL(llistxattr); SYSCALL(flistxattr); SYSCALL(removexattr);
+SYSCALL(lremovexattr); SYSCALL(fremovexattr); SYSCALL(mount); SYSCALL(umount2);
+SYSCALL(chroot); SYSCALL(statfs); SYSCALL(fstatfs); SYSCALL(sync); SYSCALL(syncfs);
 /* processes */
 SYSCALL(clone); SYSCALL(fork); SYSCALL(vfork); SYSCALL(clone3); SYSCALL(execve);
 SYSCALL(execveat); SYSCALL(wait4); SYSCALL(waitid);
