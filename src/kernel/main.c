@@ -22,6 +22,7 @@
 #include "kernel/version.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
+#include "sys/syscalls.h"
 #include "task/task.h"
 
 /* Subsystems that register themselves; weak so the kernel links while one is missing. */
@@ -106,6 +107,27 @@ static void mount_early(struct task *t)
 		if (vfs_mount(t, "devtmpfs", "/dev", "devtmpfs", 0, "") == 0)
 			printk("devtmpfs: mounted\n");
 	}
+}
+
+/*
+ * init's stdio. Linux gives init /dev/console, which can never be a controlling
+ * terminal, so `init=/bin/sh` has no job control and ^C does nothing. We make init a
+ * session leader on con0 (/dev/tty0) instead, so the shell on the console behaves as on
+ * a login terminal (see docs/architecture.md). /dev/console is the fallback.
+ */
+static void open_init_console(struct task *t)
+{
+	struct file *f = NULL;
+	t->tg->sid = t->tg->pgid = t->tg->tgid;
+	if (vfs_open(t, AT_FDCWD, "/dev/tty0", O_RDWR, 0, &f) == 0) {
+		file_opened_hook(t, f, O_RDWR);
+		for (int fd = 0; fd < 3; fd++)
+			fd_install_at(t, fd, fd ? file_get(f) : f, false);
+		return;
+	}
+	t->tg->sid = t->tg->pgid = 0;
+	if (console_open_for_init)
+		console_open_for_init(t);
 }
 
 static int start_init(struct task *t)
@@ -193,8 +215,7 @@ int main(int argc, char **argv)
 	printk("VFS: Mounted root (%s filesystem)%s.\n", opts.rootfstype, opts.read_only ? " readonly" : "");
 	struct task *init = create_init_task();
 	mount_early(init);
-	if (console_open_for_init)
-		console_open_for_init(init);
+	open_init_console(init);
 	if (start_init(init) < 0)
 		panic("No working init found.  Try passing init= option to kernel. "
 		      "See Linux Documentation/admin-guide/init.rst for guidance.");

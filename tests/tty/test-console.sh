@@ -40,6 +40,17 @@ sleep 0.5
 T send-keys -t con "echo back-at-prompt" Enter
 if wait_for "back-at-prompt" && ! screen | grep -q "^after-sleep"; then pass console/ctrl-c; else fail console/ctrl-c "$(screen | tail -5)"; fi
 
+# job control: ^Z stops the foreground job, fg brings it back, ^C ends it
+T send-keys -t con "sleep 50; echo job-ended" Enter
+sleep 1
+T send-keys -t con C-z
+wait_for "Stopped" 5 && pass console/ctrl-z || fail console/ctrl-z "$(screen | tail -5)"
+T send-keys -t con "fg" Enter
+sleep 0.5
+T send-keys -t con C-c
+T send-keys -t con "echo after-fg" Enter
+wait_for "after-fg" && pass console/fg || fail console/fg "$(screen | tail -5)"
+
 T send-keys -t con "exit 0" Enter
 wait_for "host-rc=0" 10 && pass console/exit-halts || fail console/exit-halts "$(screen | tail -5)"
 sleep 0.5
