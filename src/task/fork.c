@@ -13,6 +13,7 @@
 #include "kernel/kernel.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
+#include "task/prctl.h"
 #include "task/task.h"
 
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
@@ -24,8 +25,18 @@ static struct { pid_t host; int status; } early[MAX_EARLY];
 
 enum { H_FLAGS, H_PTID, H_CTID, H_CHILD };
 
+/* The syscall ABI preserves every register but rax, rcx and r11; our rewrite of the
+ * arguments must not show (glibc's vfork keeps its return address in rdi). */
+static void restore_arg_regs(struct task *t, const struct syscall_args *orig)
+{
+	t->regs.rdi = orig->a[0]; t->regs.rsi = orig->a[1]; t->regs.rdx = orig->a[2];
+	t->regs.r10 = orig->a[3]; t->regs.r8 = orig->a[4]; t->regs.r9 = orig->a[5];
+	t->regs_dirty = true;
+}
+
 static void clone_exit_hook(struct task *t)
 {
+	restore_arg_regs(t, &t->sc);
 	long r = (long)t->regs.rax;
 	if (r > 0) {
 		pid_t child = (pid_t)t->hook_data[H_CHILD];
@@ -94,6 +105,9 @@ static struct thread_group *new_process(struct task *parent, pid_t tid, unsigned
 	struct thread_group *ptg = parent->tg;
 	struct thread_group *up = (flags & CLONE_PARENT) && ptg->parent ? ptg->parent : ptg;
 	struct thread_group *tg = tg_alloc(tid, up);
+	/* the parent is a thread in Linux: its exit fires the child's pdeath_signal */
+	tg->parent_tid = up == ptg ? parent->tid : ptg->parent_tid;
+	tg_fork_inherit(tg, ptg);
 	tg->pgid = ptg->pgid;
 	tg->sid = ptg->sid;
 	tg->ctty = ptg->ctty;
@@ -135,6 +149,7 @@ void task_on_clone_event(struct task *parent, int event)
 	}
 	struct task *c = task_alloc(tid, (pid_t)host_child);
 	c->cred = parent->cred;
+	c->sc = parent->sc;       /* the guest's own clone arguments, restored at its first stop */
 	memcpy(c->comm, parent->comm, sizeof(c->comm));
 	if (event == PTRACE_EVENT_CLONE && (flags & CLONE_THREAD)) {
 		tg_add_thread(parent->tg, c);
@@ -189,6 +204,8 @@ void task_on_event_stop(struct task *t, int sig)
 	(void)sig;
 	if (t->state == TASK_NEW) {
 		t->state = TASK_RUNNING;
+		if (platform_get_regs(t) == 0)
+			restore_arg_regs(t, &t->sc);
 		if (t->set_child_tid) {
 			pid_t tid = t->tid;
 			guest_write(t, t->set_child_tid, &tid, sizeof(tid));
