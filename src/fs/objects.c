@@ -104,6 +104,7 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refcount > 0)
 		return;
+	eventpoll_file_released(f);   /* epoll holds files weakly: drop its items first */
 	if (f->fops && f->fops->release)
 		f->fops->release(f);
 	if (!f->path.dentry && f->inode)

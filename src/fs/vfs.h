@@ -194,6 +194,8 @@ void path_put(struct path *p);
 struct file *file_new(struct path *p, unsigned flags);   /* takes a path reference */
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* The last reference to f is going: epoll forgets it (fs/eventpoll.c). */
+void eventpoll_file_released(struct file *f);
 int vfs_getattr(struct inode *i, struct kstat *st);
 
 /* mounts */

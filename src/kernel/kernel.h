@@ -43,6 +43,10 @@ void waitq_init(struct waitq *q);
 void waitq_wake_all(struct waitq *q);
 /* Registers the task on q for its current blocked syscall (dropped when it completes). */
 void task_wait_on(struct task *t, struct waitq *q);
+/* While t->wait_capture is set, task_wait_on(t, q) hands q to fn instead: epoll learns a
+ * file's queues by calling its poll this way (Linux's poll_table callback). */
+struct waitq_capture { void (*fn)(struct waitq_capture *c, struct waitq *q); };
+struct waiter_chunk;
 
 struct cred {
 	uid_t uid, euid, suid, fsuid;
@@ -145,6 +149,8 @@ struct task {
 	struct list_head timeout_link;
 	struct waiter waits[8];
 	int nwaits;
+	struct waiter_chunk *more_waits;  /* registrations beyond waits[] (kernel/sched.c) */
+	struct waitq_capture *wait_capture;
 	struct list_head runq_link;      /* on the retry queue */
 	bool on_runq;
 	void (*exit_hook)(struct task *t); /* run at the exit stop of a passed-through call */

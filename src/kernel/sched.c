@@ -4,6 +4,7 @@
  * puts the task on the retry queue; the main loop then re-runs its handler from the
  * start, so handlers are written to be retried until they stop returning SYSRET_BLOCK.
  */
+#include <stdlib.h>
 #include <time.h>
 #include "kernel/kernel.h"
 
@@ -41,14 +42,50 @@ void waitq_wake_all(struct waitq *q)
 		waiter_fire(list_entry(p, struct waiter, link));
 }
 
-void task_wait_on(struct task *t, struct waitq *q)
+/*
+ * Registrations beyond t->waits[]: poll and select wait on every descriptor they watch,
+ * and a registration dropped there would be a lost wake-up, not a spurious one.
+ */
+struct waiter_chunk {
+	struct waiter w[16];
+	int n;
+	struct waiter_chunk *next;
+};
+
+static bool task_waits_on(struct task *t, struct waitq *q)
 {
 	for (int i = 0; i < t->nwaits; i++)
 		if (t->waits[i].q == q)
-			return;
-	if (t->nwaits == (int)ARRAY_SIZE(t->waits))
-		return; /* enough registrations: a spurious retry is harmless */
-	struct waiter *w = &t->waits[t->nwaits++];
+			return true;
+	for (struct waiter_chunk *c = t->more_waits; c; c = c->next)
+		for (int i = 0; i < c->n; i++)
+			if (c->w[i].q == q)
+				return true;
+	return false;
+}
+
+static struct waiter *task_new_waiter(struct task *t)
+{
+	if (t->nwaits < (int)ARRAY_SIZE(t->waits))
+		return &t->waits[t->nwaits++];
+	struct waiter_chunk *c = t->more_waits;
+	if (!c || c->n == (int)ARRAY_SIZE(c->w)) {
+		c = xcalloc(1, sizeof(*c));
+		c->next = t->more_waits;
+		t->more_waits = c;
+	}
+	return &c->w[c->n++];
+}
+
+void task_wait_on(struct task *t, struct waitq *q)
+{
+	if (t->wait_capture) {
+		t->wait_capture->fn(t->wait_capture, q);
+		return;
+	}
+	if (task_waits_on(t, q))
+		return;
+	struct waiter *w = task_new_waiter(t);
 	w->q = q;
 	w->task = t;
 	w->wake = NULL;
@@ -61,6 +98,13 @@ void task_drop_waits(struct task *t)
 	for (int i = 0; i < t->nwaits; i++)
 		list_del_init(&t->waits[i].link);
 	t->nwaits = 0;
+	while (t->more_waits) {
+		struct waiter_chunk *c = t->more_waits;
+		for (int i = 0; i < c->n; i++)
+			list_del_init(&c->w[i].link);
+		t->more_waits = c->next;
+		free(c);
+	}
 }
 
 void task_make_runnable(struct task *t)

@@ -78,7 +78,9 @@ long sys_write(struct task *t, struct syscall_args *a)
 
 static bool seekable(struct file *f)
 {
-	return f->inode && !S_ISFIFO(f->inode->mode) && !S_ISSOCK(f->inode->mode) &&
+	/* anonymous inodes (eventfd, epoll, timerfd) have no type, and no pread in Linux */
+	return f->inode && (f->inode->mode & S_IFMT) && !S_ISFIFO(f->inode->mode) &&
+	       !S_ISSOCK(f->inode->mode) &&
 	       (!f->fops || f->fops->llseek || S_ISREG(f->inode->mode) || S_ISBLK(f->inode->mode));
 }
 

@@ -48,4 +48,10 @@ SYSCALL(madvise); SYSCALL(mremap); SYSCALL(reboot); SYSCALL(prlimit64); SYSCALL(
 SYSCALL(setrlimit); SYSCALL(sched_getaffinity); SYSCALL(umask);
 /* signals */
 SYSCALL(rt_sigaction); SYSCALL(kill); SYSCALL(tkill); SYSCALL(tgkill);
+/* events: poll, select, epoll, eventfd, timerfd (fs/poll.c, fs/select.c, fs/eventpoll.c,
+ * fs/eventfd.c, fs/timerfd.c, fs/signalfd.c) */
+SYSCALL(poll); SYSCALL(ppoll); SYSCALL(select); SYSCALL(pselect6); SYSCALL(epoll_create);
+SYSCALL(epoll_create1); SYSCALL(epoll_ctl); SYSCALL(epoll_wait); SYSCALL(epoll_pwait);
+SYSCALL(epoll_pwait2); SYSCALL(eventfd); SYSCALL(eventfd2); SYSCALL(timerfd_create);
+SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYSCALL(signalfd); SYSCALL(signalfd4);
 #endif

@@ -139,6 +139,24 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(kill, kill, SC_FULL),
 	E(tkill, tkill, SC_FULL),
 	E(tgkill, tgkill, SC_FULL),
+	/* events: poll, select, epoll, eventfd, timerfd (fs/poll.c ...) */
+	E(poll, poll, SC_FULL),
+	E(ppoll, ppoll, SC_PARTIAL, "a handler run on EINTR returns to the temporary mask"),
+	E(select, select, SC_PARTIAL, "time left not written back after EINTR"),
+	E(pselect6, pselect6, SC_PARTIAL, "as select; and a handler run on EINTR returns to the temporary mask"),
+	E(epoll_create, epoll_create, SC_FULL),
+	E(epoll_create1, epoll_create1, SC_FULL),
+	E(epoll_ctl, epoll_ctl, SC_PARTIAL, "EPOLLEXCLUSIVE wakes every waiter"),
+	E(epoll_wait, epoll_wait, SC_FULL),
+	E(epoll_pwait, epoll_pwait, SC_PARTIAL, "a handler run on EINTR returns to the temporary mask"),
+	E(epoll_pwait2, epoll_pwait2, SC_PARTIAL, "a handler run on EINTR returns to the temporary mask"),
+	E(eventfd, eventfd, SC_FULL),
+	E(eventfd2, eventfd2, SC_FULL),
+	E(timerfd_create, timerfd_create, SC_FULL),
+	E(timerfd_settime, timerfd_settime, SC_PARTIAL, "TFD_TIMER_CANCEL_ON_SET never cancels"),
+	E(timerfd_gettime, timerfd_gettime, SC_FULL),
+	E(signalfd, signalfd, SC_STUB, "ENOSYS: not yet"),
+	E(signalfd4, signalfd4, SC_STUB, "ENOSYS: not yet"),
 };
 
 const size_t syscall_table_size = SYSCALL_MAX;
