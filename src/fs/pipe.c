@@ -10,6 +10,18 @@
 #include "platform/platform.h"
 #include "signal/signal.h"
 
+/*
+ * A FIFO's pipe belongs to the file (superblock, inode number), not to one in-memory
+ * inode: without a dentry cache the inode object may be gone while an opener waits.
+ */
+struct fifo_entry {
+	struct list_head link;
+	struct super_block *sb;
+	uint64_t ino;
+	struct pipe *pipe;
+};
+static struct list_head fifos = LIST_HEAD_INIT(fifos);
+
 static uint64_t pipe_ino = 1000;
 
 static struct pipe *pipe_new(void)
@@ -26,10 +38,15 @@ static void pipe_free_if_unused(struct pipe *p)
 {
 	if (p->readers || p->writers)
 		return;
-	if (p->inode) {
-		/* a FIFO keeps its pipe object for the next opener, but not its data */
+	if (p->fifo) {
+		/* the last opener of a FIFO is gone: its data goes, and so does the pipe unless
+		 * an opener is still waiting for a partner */
 		p->head = p->len = 0;
-		return;
+		if (!list_empty(&p->rq.waiters) || !list_empty(&p->wq.waiters))
+			return;
+		struct fifo_entry *e = p->fifo;
+		list_del_init(&e->link);
+		free(e);
 	}
 	free(p->buf);
 	free(p);
@@ -165,42 +182,127 @@ int pipe_create(struct task *t, struct file **rd, struct file **wr)
 }
 
 /*
- * FIFO open: a reader waits for a writer and vice versa unless O_NONBLOCK (then a
- * writer without readers gets ENXIO). Retried opens re-enter here after parking.
+ * FIFO open, as Linux's fifo_open: an opener counts itself at once, then a blocking
+ * reader waits for a writer (or for one to have come and gone: the counter moved) and a
+ * blocking writer for a reader; O_NONBLOCK readers never wait, O_NONBLOCK writers
+ * without a reader get ENXIO. The count survives the retries of a parked open in
+ * current->scratch and is undone if a signal interrupts the wait.
  */
+#define FIFO_OPENING 0x6669666fL
+
+static void fifo_open_abort(struct task *t)
+{
+	struct pipe *p = (struct pipe *)t->scratch[2];
+	if (t->scratch[3] == O_RDONLY)
+		p->readers--;
+	else
+		p->writers--;
+	t->scratch[0] = 0;
+	task_drop_waits(t);
+	waitq_wake_all(&p->rq);
+	waitq_wake_all(&p->wq);
+	pipe_free_if_unused(p);
+}
+
+static int fifo_wait(struct pipe *p, struct waitq *q, long counter)
+{
+	struct task *t = current;
+	if (!t->retrying || t->scratch[0] != FIFO_OPENING) {
+		t->scratch[0] = FIFO_OPENING;
+		t->scratch[1] = counter;
+		t->scratch[2] = (long)p;
+	}
+	t->park_abort = fifo_open_abort;
+	task_wait_on(t, q);
+	return (int)SYSRET_BLOCK;
+}
+
+
+static struct pipe *fifo_pipe(struct inode *inode)
+{
+	struct list_head *l;
+	list_for_each(l, &fifos) {
+		struct fifo_entry *e = list_entry(l, struct fifo_entry, link);
+		if (e->sb == inode->sb && e->ino == inode->ino)
+			return e->pipe;
+	}
+	struct fifo_entry *e = xcalloc(1, sizeof(*e));
+	e->sb = inode->sb;
+	e->ino = inode->ino;
+	e->pipe = pipe_new();
+	e->pipe->fifo = e;
+	list_add_tail(&e->link, &fifos);
+	return e->pipe;
+}
+
 int fifo_open(struct inode *inode, struct file *f)
 {
-	if (!inode->pipe) {
-		inode->pipe = pipe_new();
-		inode->pipe->inode = inode;
-	}
-	struct pipe *p = inode->pipe;
+	struct pipe *p = fifo_pipe(inode);
 	int acc = f->flags & O_ACCMODE;
+	bool again = current && current->retrying && current->scratch[0] == FIFO_OPENING;
 	f->priv = p;
 	f->fops = acc == O_WRONLY ? &pipe_write_fops : &pipe_read_fops;
 	if (acc == O_RDONLY) {
-		if (!p->writers && !(f->flags & O_NONBLOCK) && p->fifo_writers_seen == 0) {
-			task_wait_on(current, &p->wq);
-			return (int)SYSRET_BLOCK;
+		if (!again) {
+			p->fifo_readers_seen++;
+			p->readers++;
+			waitq_wake_all(&p->wq);
 		}
-		p->readers++;
-		p->fifo_readers_seen++;
-		waitq_wake_all(&p->rq);
+		if (!p->writers && !(f->flags & O_NONBLOCK) &&
+		    (!again || current->scratch[1] == p->fifo_writers_seen)) {
+			current->scratch[3] = O_RDONLY;
+			return fifo_wait(p, &p->rq, again ? current->scratch[1] : p->fifo_writers_seen);
+		}
 	} else if (acc == O_WRONLY) {
-		if (!p->readers) {
-			if (f->flags & O_NONBLOCK)
+		if (!again) {
+			if (!p->readers && (f->flags & O_NONBLOCK))
 				return -ENXIO;
 			p->fifo_writers_seen++;
-			waitq_wake_all(&p->wq);
-			task_wait_on(current, &p->rq);
-			p->fifo_writers_seen--;
-			return (int)SYSRET_BLOCK;
+			p->writers++;
+			waitq_wake_all(&p->rq);
 		}
-		p->writers++;
-		waitq_wake_all(&p->wq);
+		if (!p->readers && (!again || current->scratch[1] == p->fifo_readers_seen)) {
+			current->scratch[3] = O_WRONLY;
+			return fifo_wait(p, &p->wq, again ? current->scratch[1] : p->fifo_readers_seen);
+		}
 	} else {
+		/* O_RDWR never blocks: it is its own partner */
 		p->readers++;
 		p->writers++;
+		p->fifo_readers_seen++;
+		p->fifo_writers_seen++;
 	}
+	if (current)
+		current->scratch[0] = 0;
 	return 0;
+}
+
+/* F_GETPIPE_SZ / F_SETPIPE_SZ: a power-of-two number of pages, at most pipe-max-size
+ * (1 MiB) unless root, never below what the pipe holds. */
+long pipe_fcntl_size(struct file *f, struct task *t, int cmd, unsigned long arg)
+{
+	if (f->fops != &pipe_read_fops && f->fops != &pipe_write_fops)
+		return -EBADF;
+	struct pipe *p = f->priv;
+	if (cmd == F_GETPIPE_SZ)
+		return (long)p->size;
+	size_t want = arg < PAGE_SIZE ? PAGE_SIZE : arg;
+	if (want > (1UL << 31))
+		return -ENOMEM;
+	size_t size = PAGE_SIZE;
+	while (size < want)
+		size <<= 1;
+	if (size > 1048576 && !cred_is_root(&t->cred))
+		return -EPERM;
+	if (size < p->len)
+		return -EBUSY;
+	char *buf = xcalloc(1, size);
+	for (size_t i = 0; i < p->len; i++)
+		buf[i] = p->buf[(p->head + i) % p->size];
+	free(p->buf);
+	p->buf = buf;
+	p->head = 0;
+	p->size = size;
+	waitq_wake_all(&p->wq);
+	return (long)size;
 }

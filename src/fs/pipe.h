@@ -9,9 +9,10 @@ struct pipe {
 	int readers, writers;
 	int fifo_readers_seen, fifo_writers_seen; /* opens so far, for FIFO open blocking */
 	struct waitq rq, wq;      /* readers wait on rq (data or EOF), writers on wq (room) */
-	struct inode *inode;
+	struct fifo_entry *fifo;   /* set for a FIFO's pipe */
 };
 int pipe_create(struct task *t, struct file **rd, struct file **wr);
 int fifo_open(struct inode *inode, struct file *f);
+long pipe_fcntl_size(struct file *f, struct task *t, int cmd, unsigned long arg);
 extern const struct file_ops pipe_read_fops, pipe_write_fops;
 #endif

@@ -51,8 +51,14 @@ struct waiter_chunk;
 struct cred {
 	uid_t uid, euid, suid, fsuid;
 	gid_t gid, egid, sgid, fsgid;
-	int ngroups;
-	gid_t groups[32];
+	int ngroups;                     /* up to NGROUPS_MAX (65536) */
+	const gid_t *groups;             /* sorted; shared and never changed (task/cred.c) */
+	/* Capabilities are kept as what is missing from the full set, so that a zeroed cred
+	 * (uid 0) is fully capable as root is; read them through task/cred.h. */
+	uint64_t cap_eff_missing, cap_prm_missing, cap_bset_missing;
+	uint64_t cap_inheritable;
+	bool keep_caps;                  /* PR_SET_KEEPCAPS; cleared by execve */
+	bool no_new_privs;               /* per thread as in Linux: inherited, never cleared */
 };
 bool cred_is_root(const struct cred *c);   /* capable(): euid 0 has every capability */
 
@@ -120,9 +126,20 @@ struct thread_group {
 	uint64_t start_time_ns;
 	uint64_t utime_ns, stime_ns, cutime_ns, cstime_ns;
 	struct rusage children_rusage;
+	struct rusage exit_rusage;       /* the host's count for the dead process (task/accounting.c) */
+	uid_t exit_uid;                  /* real uid at death, for SIGCHLD and wait */
+	pid_t parent_tid;                /* the parent thread: pdeath_signal fires when it dies */
+	int nice;                        /* -20..19 (task/priority.c) */
+	int sched_policy, sched_priority;
+	int dumpable;                    /* PR_SET_DUMPABLE; set by execve and credential changes */
+	unsigned long personality;
+	unsigned long timer_slack_ns;    /* 0: the default 50 us */
 	/* ITIMER_REAL / alarm */
 	uint64_t itimer_real_next_ns, itimer_real_interval_ns;
-	struct list_head timer_link;     /* on the itimer list when armed */
+	/* ITIMER_VIRTUAL and ITIMER_PROF, in the process's CPU-time ns (signal/itimer.c) */
+	uint64_t itimer_cpu_next_ns[2], itimer_cpu_interval_ns[2];
+	struct list_head timer_link;     /* on the itimer list when any itimer is armed */
+	int next_timer_id;               /* timer_create ids (signal/posix_timer.c) */
 	bool vfork_parent_waiting;
 	bool exec_seen_by_parent;       /* setpgid on it is EACCES */
 };
@@ -145,6 +162,9 @@ struct task {
 	bool in_syscall;
 	bool retrying;                   /* handler is re-run after a wake-up */
 	bool timed_out;                  /* the park deadline passed */
+	size_t io_progress;              /* bytes a parked write already moved (blocking pipes) */
+	long scratch[4];                 /* a handler's state across retries of one syscall */
+	void (*park_abort)(struct task *t); /* undoes a parked call's side effects if it is interrupted */
 	uint64_t deadline_ns;            /* 0 = none */
 	struct list_head timeout_link;
 	struct waiter waits[8];

@@ -18,6 +18,7 @@
 #include "platform/platform.h"
 #include "platform/ptrace_int.h"
 #include "signal/signal.h"
+#include "task/accounting.h"
 #include "task/task.h"
 
 #define MAX_WATCH 256
@@ -95,6 +96,9 @@ static void on_stop(struct task *t, int status)
 		t->in_syscall = true;
 		t->retrying = false;
 		t->timed_out = false;
+		t->io_progress = 0;
+		t->scratch[0] = 0;
+		t->park_abort = NULL;
 		syscall_dispatch(t);
 		return;
 	}
@@ -122,7 +126,8 @@ static void reap_host_children(void)
 {
 	for (;;) {
 		int status;
-		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+		struct rusage ru;   /* a dead task host's CPU time and faults: the guest's accounting */
+		pid_t pid = wait4(-1, &status, __WALL | WNOHANG, &ru);
 		if (pid <= 0)
 			return;
 		struct task *t = task_by_host(pid);
@@ -130,8 +135,10 @@ static void reap_host_children(void)
 			task_on_new_host_stop(pid, status);
 			continue;
 		}
-		if (WIFEXITED(status) || WIFSIGNALED(status))
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			task_account_exit(t, &ru);
 			task_host_died(t, status);
+		}
 		else if (WIFSTOPPED(status))
 			on_stop(t, status);
 		sched_run_pending();

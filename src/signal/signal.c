@@ -11,9 +11,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "kernel/kernel.h"
+#include "platform/hostusage.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
 #include "sys/syscalls.h"
+#include "task/accounting.h"
 #include "task/task.h"
 
 #define SIGMASK(s) (1ULL << ((s) - 1))
@@ -60,11 +62,50 @@ bool signal_is_ignored(struct thread_group *tg, int sig)
 	return h == (unsigned long)SIG_IGN || (h == (unsigned long)SIG_DFL && default_ignores(sig));
 }
 
+/* ptrace reads the mask of a stopped task host; a running one's comes from the host. */
 static uint64_t task_sigmask(struct task *t)
 {
 	uint64_t mask = 0;
-	ptrace(PTRACE_GETSIGMASK, t->host_tid, sizeof(mask), &mask);
+	if (ptrace(PTRACE_GETSIGMASK, t->host_tid, sizeof(mask), &mask) < 0)
+		host_blocked_signals(t->tg->host_tgid, t->host_tid, &mask);
 	return mask;
+}
+
+/* Linux never discards a blocked signal as ignored: the handler may change before it is
+ * unblocked. A process-directed signal is judged by the thread it names (the leader). */
+static bool discard_ignored(struct thread_group *tg, struct task *target, int sig)
+{
+	if (!signal_is_ignored(tg, sig))
+		return false;
+	struct task *t = target ? target : tg_leader(tg);
+	return !t || !(task_sigmask(t) & SIGMASK(sig));
+}
+
+/* Does the process group have no member whose parent is in another group of the same
+ * session (init does not count)? Then the terminal's stop signals do nothing to it. */
+static bool pgrp_orphaned(pid_t pgid)
+{
+	struct list_head *p;
+	list_for_each(p, &all_tasks) {
+		struct thread_group *tg = list_entry(p, struct task, all_link)->tg;
+		struct thread_group *parent = tg->parent;
+		if (tg->pgid != pgid || tg->zombie || !parent || parent == init_tg)
+			continue;
+		if (parent->pgid != pgid && parent->sid == tg->sid)
+			return false;
+	}
+	return true;
+}
+
+/* A stop signal with its default action: SIGSTOP always stops, SIGTSTP, SIGTTIN and
+ * SIGTTOU are dropped in an orphaned process group. 1 stop, 0 not a stop, -1 drop. */
+static int default_stop_action(struct thread_group *tg, int sig)
+{
+	if (sig == SIGSTOP)
+		return 1;
+	if (!default_stops(sig) || tg->sighand->action[sig].handler != (unsigned long)SIG_DFL)
+		return 0;
+	return pgrp_orphaned(tg->pgid) ? -1 : 1;
 }
 
 void signal_user_info(siginfo_t *info, int sig, struct task *sender)
@@ -104,8 +145,15 @@ void signal_interrupt_parked(struct task *t, int sig)
 		list_del_init(&t->runq_link);
 		t->on_runq = false;
 	}
+	if (t->park_abort) {
+		t->park_abort(t);
+		t->park_abort = NULL;
+	}
 	t->regs.orig_rax = (unsigned long)-1;
-	if (handler && (sa->flags & SA_RESTART) && !never_restarts(t->sc.nr)) {
+	if (t->io_progress) {
+		t->regs.rax = t->io_progress;  /* a partly done write returns its count */
+		t->io_progress = 0;
+	} else if (handler && (sa->flags & SA_RESTART) && !never_restarts(t->sc.nr)) {
 		t->regs.rax = (unsigned long)t->sc.nr;   /* re-issued after the handler */
 		t->regs.rip -= 2;
 		t->regs.rdi = t->sc.a[0]; t->regs.rsi = t->sc.a[1]; t->regs.rdx = t->sc.a[2];
@@ -123,8 +171,21 @@ void signal_interrupt_parked(struct task *t, int sig)
 	task_resume(t, 0);
 }
 
+static bool info_queued(struct list_head *list, int sig)
+{
+	struct list_head *p;
+	list_for_each(p, list)
+		if (list_entry(p, struct pending_info, link)->signo == sig)
+			return true;
+	return false;
+}
+
 static void queue_info(struct list_head *list, int sig, const siginfo_t *info)
 {
+	/* A standard signal does not queue: while one is pending, another of the same
+	 * number is merged into it and the first one's siginfo is what is delivered. */
+	if (sig < SIGRTMIN && info_queued(list, sig))
+		return;
 	struct pending_info *pi = xcalloc(1, sizeof(*pi));
 	pi->signo = sig;
 	if (info)
@@ -151,6 +212,15 @@ static bool take_info(struct list_head *list, int sig, siginfo_t *out)
 	return false;
 }
 
+/* The host dequeues a thread's own signals before its process's; a tgkill'd signal
+ * arrives as SI_TKILL, a kill'd one as SI_USER. */
+bool signal_take_info(struct task *t, int sig, int host_code, siginfo_t *out)
+{
+	if (host_code == SI_TKILL)
+		return take_info(&t->pending_info, sig, out) || take_info(&t->tg->pending_info, sig, out);
+	return take_info(&t->tg->pending_info, sig, out) || take_info(&t->pending_info, sig, out);
+}
+
 static void notify_parent_stopcont(struct thread_group *tg, int code, int sig)
 {
 	struct thread_group *parent = tg->parent;
@@ -164,7 +234,13 @@ static void notify_parent_stopcont(struct thread_group *tg, int code, int sig)
 	info.si_signo = SIGCHLD;
 	info.si_code = code;
 	info.si_pid = tg->tgid;
+	struct task *l = tg_leader(tg);
+	info.si_uid = l ? l->cred.uid : 0;
 	info.si_status = sig;
+	uint64_t utime, stime;
+	tg_cputime(tg, &utime, &stime);
+	info.si_utime = (clock_t)(utime / 10000000ULL);   /* clock ticks (USER_HZ 100) */
+	info.si_stime = (clock_t)(stime / 10000000ULL);
 	signal_send_tg(parent, SIGCHLD, &info);
 }
 
@@ -225,10 +301,12 @@ static int send_common(struct thread_group *tg, struct task *target, int sig, co
 		kill(tg->host_tgid, SIGKILL);
 		return 0;
 	}
-	if (signal_is_ignored(tg, sig))
+	if (discard_ignored(tg, target, sig))
 		return 0;
-	if (sig == SIGSTOP || (default_stops(sig) && tg->sighand->action[sig].handler == (unsigned long)SIG_DFL)) {
-		group_stop(tg, sig);
+	int stop = default_stop_action(tg, sig);
+	if (stop) {
+		if (stop > 0)
+			group_stop(tg, sig);
 		return 0;
 	}
 	queue_info(target ? &target->pending_info : &tg->pending_info, sig, info);
@@ -261,8 +339,9 @@ int signal_send_task(struct task *t, int sig, const siginfo_t *info)
 void signal_on_delivery_stop(struct task *t, int sig)
 {
 	siginfo_t info;
-	if (ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &info) == 0 && info.si_pid == kernel_host_pid &&
-	    (info.si_code == SI_USER || info.si_code == SI_TKILL)) {
+	bool ours = ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &info) == 0 &&
+		    info.si_pid == kernel_host_pid && (info.si_code == SI_USER || info.si_code == SI_TKILL);
+	if (ours) {
 		siginfo_t g;
 		if (take_info(&t->pending_info, sig, &g) || take_info(&t->tg->pending_info, sig, &g))
 			ptrace(PTRACE_SETSIGINFO, t->host_tid, 0, &g);
@@ -278,7 +357,9 @@ void signal_on_delivery_stop(struct task *t, int sig)
 		t->group_stopped = true;
 		return;
 	}
-	if (signal_is_ignored(tg, sig)) {
+	/* A fault the host raised (SIGSEGV on a bad access...) is never dropped: the host
+	 * forces the default action when it is ignored or blocked, as Linux does. */
+	if (ours && signal_is_ignored(tg, sig)) {
 		task_resume(t, 0);
 		return;
 	}
@@ -291,6 +372,8 @@ void signal_on_delivery_stop(struct task *t, int sig)
 bool signal_may_send(struct task *sender, struct thread_group *target, int sig)
 {
 	const struct cred *c = &sender->cred;
+	if (sender->tg == target)
+		return true;   /* within a process any thread may signal any other */
 	if (c->euid == 0)
 		return true;
 	if (sig == SIGCONT && sender->tg->sid == target->sid)
@@ -393,4 +476,9 @@ long sys_rt_sigaction(struct task *t, struct syscall_args *a)
 /* Interval timers and alarm live in signal/itimer.c when present. */
 __attribute__((weak)) void itimer_fire_expired(void) {}
 __attribute__((weak)) uint64_t itimer_next_deadline(void) { return 0; }
+__attribute__((weak)) bool posix_timer_deliver(struct thread_group *tg, siginfo_t *info)
+{
+	(void)tg; (void)info;
+	return true;
+}
 bool signal_pending_for(struct task *t) { (void)t; return false; }

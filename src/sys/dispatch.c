@@ -58,6 +58,7 @@ void syscall_dispatch(struct task *t)
 	task_clear_deadline(t);
 	t->retrying = false;
 	t->timed_out = false;
+	t->park_abort = NULL;
 	if (ret == SYSRET_NORETURN)
 		return;
 	t->in_syscall = false;

@@ -158,6 +158,9 @@ long sys_fcntl(struct task *t, struct syscall_args *a)
 		f->flags = (f->flags & ~settable) | ((unsigned)arg & settable);
 		return 0;
 	}
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		return pipe_fcntl_size(f, t, cmd, arg);
 	default:
 		return fcntl_more(t, f, fd, cmd, arg);
 	}

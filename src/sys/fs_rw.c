@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include "fs/vfs.h"
+#include "signal/signal.h"
 #include "sys/syscalls.h"
 
 #define IO_CHUNK (1 << 20)
@@ -31,14 +32,74 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 	return n;
 }
 
+/* RLIMIT_FSIZE on a regular file: a write crossing the limit is cut short at it, one
+ * starting at or past it fails with EFBIG and a SIGXFSZ (Linux's generic_write_checks). */
+static long fsize_check(struct task *t, struct file *f, const off_t *pos, size_t *len)
+{
+	rlim_t limit = t->tg->rlim[RLIMIT_FSIZE].rlim_cur;
+	if (limit == RLIM_INFINITY || *len == 0)
+		return 0;
+	off_t at = pos ? *pos : f->pos;
+	struct kstat st;
+	if ((f->flags & O_APPEND) && vfs_getattr(f->inode, &st) == 0)
+		at = st.size;
+	if (at >= 0 && (rlim_t)at >= limit) {
+		siginfo_t info;
+		signal_user_info(&info, SIGXFSZ, t);
+		signal_send_task(t, SIGXFSZ, &info);
+		return -EFBIG;
+	}
+	if (at >= 0 && *len > limit - (rlim_t)at)
+		*len = (size_t)(limit - (rlim_t)at);
+	return 0;
+}
+
+/*
+ * A blocking write to a pipe, socket or tty moves everything before it returns, parking
+ * as often as needed (Linux's pipe_write loop); the bytes already moved survive the
+ * retries in t->io_progress, and a signal then returns that count, not EINTR.
+ */
+static long write_all_blocking(struct task *t, struct file *f, unsigned long buf, size_t len)
+{
+	size_t done = t->retrying ? t->io_progress : 0;
+	while (done < len) {
+		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
+		char *kbuf = malloc(chunk);
+		if (!kbuf)
+			return done ? (long)done : -ENOMEM;
+		if (guest_read(t, kbuf, buf + done, chunk) < 0) {
+			free(kbuf);
+			return done ? (long)done : -EFAULT;
+		}
+		ssize_t n = f->fops->write(f, kbuf, chunk, &f->pos);
+		free(kbuf);
+		if (n == SYSRET_BLOCK) {
+			t->io_progress = done;
+			return SYSRET_BLOCK;
+		}
+		if (n <= 0)
+			return done ? (long)done : (n ? n : -EIO);
+		done += (size_t)n;
+	}
+	t->io_progress = 0;
+	return (long)done;
+}
+
 static long do_write(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
 {
 	if (!may_write(f))
 		return -EBADF;
 	if (!f->fops || !f->fops->write)
 		return -EINVAL;
-	size_t done = 0;
 	bool regular = f->inode && S_ISREG(f->inode->mode);
+	if (regular) {
+		long err = fsize_check(t, f, pos, &len);
+		if (err < 0)
+			return err;
+	}
+	if (!regular && !pos && !(f->flags & O_NONBLOCK) && f->inode && S_ISFIFO(f->inode->mode))
+		return write_all_blocking(t, f, buf, len);
+	size_t done = 0;
 	do {
 		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
 		char *kbuf = malloc(chunk ? chunk : 1);

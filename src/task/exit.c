@@ -14,6 +14,8 @@
 #include "platform/platform.h"
 #include "platform/ptrace_int.h"
 #include "signal/signal.h"
+#include "signal/timers.h"
+#include "task/accounting.h"
 #include "task/task.h"
 
 static void tg_free(struct thread_group *tg)
@@ -58,8 +60,7 @@ static void notify_parent_exit(struct thread_group *tg)
 		memset(&info, 0, sizeof(info));
 		info.si_signo = tg->exit_signal;
 		info.si_pid = tg->tgid;
-		struct task *l = tg_leader(tg);
-		info.si_uid = l ? l->cred.uid : 0;
+		info.si_uid = tg->exit_uid;
 		if (WIFEXITED(st)) {
 			info.si_code = CLD_EXITED;
 			info.si_status = WEXITSTATUS(st);
@@ -74,18 +75,48 @@ static void notify_parent_exit(struct thread_group *tg)
 	waitq_wake_all(&parent->child_wait);
 }
 
+/* PR_SET_PDEATHSIG: sent as if by the dying parent with kill(2). */
+static void send_pdeath_signal(struct thread_group *c, pid_t from, uid_t uid)
+{
+	if (!c->pdeath_signal)
+		return;
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_signo = c->pdeath_signal;
+	info.si_code = SI_USER;
+	info.si_pid = from;
+	info.si_uid = uid;
+	signal_send_tg(c, c->pdeath_signal, &info);
+}
+
+/* In Linux a child's parent is the thread that forked it: when that thread exits, the
+ * child passes to another thread of the process, and gets its parent-death signal. */
+static void reparent_from_thread(struct task *t)
+{
+	struct task *heir = tg_leader(t->tg);
+	struct list_head *p;
+	list_for_each(p, &t->tg->children) {
+		struct thread_group *c = list_entry(p, struct thread_group, sibling);
+		if (c->parent_tid != t->tid)
+			continue;
+		c->parent_tid = heir ? heir->tid : t->tg->tgid;
+		send_pdeath_signal(c, t->tg->tgid, t->cred.uid);
+	}
+}
+
 static void reparent_children(struct thread_group *tg)
 {
 	struct thread_group *reaper = find_reaper(tg);
+	struct task *reaper_thread = tg_leader(reaper);
 	struct list_head *p, *n;
 	list_for_each_safe(p, n, &tg->children) {
 		struct thread_group *c = list_entry(p, struct thread_group, sibling);
 		list_del_init(&c->sibling);
 		c->parent = reaper;
+		c->parent_tid = reaper_thread ? reaper_thread->tid : reaper->tgid;
 		c->exit_signal = SIGCHLD;
 		list_add_tail(&c->sibling, &reaper->children);
-		if (c->pdeath_signal)
-			signal_send_tg(c, c->pdeath_signal, NULL);
+		send_pdeath_signal(c, tg->tgid, tg->exit_uid);
 		if (c->zombie) {
 			if (parent_autoreaps(reaper))
 				tg_free(c);
@@ -102,6 +133,7 @@ static void process_exit(struct thread_group *tg)
 		printk_emergency_init_death(st);
 		kernel_halt(HALT_PANIC, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	}
+	timers_exit(tg);
 	if (tg->sid == tg->tgid)
 		tty_session_leader_exit(tg);
 	reparent_children(tg);
@@ -116,6 +148,8 @@ static void process_exit(struct thread_group *tg)
 
 static void task_release(struct task *t)
 {
+	if (t->park_abort)
+		t->park_abort(t);
 	task_drop_waits(t);
 	task_clear_deadline(t);
 	if (t->on_runq) {
@@ -146,6 +180,10 @@ void task_host_died(struct task *t, int status)
 	list_del_init(&t->thread_link);
 	tg->nr_threads--;
 	bool last = tg->nr_threads == 0;
+	if (last)
+		tg->exit_uid = t->cred.uid;   /* SIGCHLD and wait report the dead process's uid */
+	else
+		reparent_from_thread(t);
 	task_release(t);
 	if (last)
 		process_exit(tg);
@@ -166,7 +204,13 @@ static bool wait_matches(struct thread_group *w, struct thread_group *c, pid_t p
 	return true;
 }
 
-struct wait_result { pid_t pid; int status; int code; uid_t uid; };
+struct wait_result { pid_t pid; int status; int code; uid_t uid; struct rusage ru; };
+
+static uid_t tg_uid(struct thread_group *tg)
+{
+	struct task *l = tg_leader(tg);
+	return l ? l->cred.uid : tg->exit_uid;
+}
 
 /* One pass over the children; 1 with a result, 0 when some match but none is ready,
  * -ECHILD when none match. */
@@ -185,10 +229,10 @@ static int wait_scan(struct task *t, pid_t pid, int options, bool consume, struc
 			r->status = c->exit_status;
 			r->code = WIFEXITED(c->exit_status) ? CLD_EXITED :
 				  WCOREDUMP(c->exit_status) ? CLD_DUMPED : CLD_KILLED;
-			r->uid = 0;
+			r->uid = c->exit_uid;
+			tg_wait_rusage(c, &r->ru);
 			if (consume) {
-				w->cutime_ns += c->utime_ns + c->cutime_ns;
-				w->cstime_ns += c->stime_ns + c->cstime_ns;
+				tg_reap_account(w, c);
 				tg_free(c);
 			}
 			return 1;
@@ -197,6 +241,8 @@ static int wait_scan(struct task *t, pid_t pid, int options, bool consume, struc
 			r->pid = c->tgid;
 			r->status = (c->stop_signal << 8) | 0x7f;
 			r->code = CLD_STOPPED;
+			r->uid = tg_uid(c);
+			tg_wait_rusage(c, &r->ru);
 			if (consume)
 				c->stop_reported = true;
 			return 1;
@@ -205,6 +251,8 @@ static int wait_scan(struct task *t, pid_t pid, int options, bool consume, struc
 			r->pid = c->tgid;
 			r->status = 0xffff;
 			r->code = CLD_CONTINUED;
+			r->uid = tg_uid(c);
+			tg_wait_rusage(c, &r->ru);
 			if (consume)
 				c->cont_reported = false;
 			return 1;
@@ -233,12 +281,8 @@ long sys_wait4(struct task *t, struct syscall_args *a)
 	}
 	if (a->a[1] && guest_write(t, a->a[1], &r.status, sizeof(int)) < 0)
 		return -EFAULT;
-	if (a->a[3]) {
-		struct rusage ru;
-		memset(&ru, 0, sizeof(ru));
-		if (guest_write(t, a->a[3], &ru, sizeof(ru)) < 0)
-			return -EFAULT;
-	}
+	if (a->a[3] && guest_write(t, a->a[3], &r.ru, sizeof(r.ru)) < 0)
+		return -EFAULT;
 	return r.pid;
 }
 
@@ -285,6 +329,8 @@ long sys_waitid(struct task *t, struct syscall_args *a)
 		info.si_status = SIGCONT;
 	else
 		info.si_status = WTERMSIG(r.status);
+	if (a->a[4] && guest_write(t, a->a[4], &r.ru, sizeof(r.ru)) < 0)
+		return -EFAULT;
 	if (a->a[2] && guest_write(t, a->a[2], &info, sizeof(info)) < 0)
 		return -EFAULT;
 	return 0;
