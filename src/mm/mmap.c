@@ -110,3 +110,13 @@ long sys_mremap(struct task *t, struct syscall_args *a)
 	}
 	return SYSRET_PASSTHROUGH;
 }
+
+/* msync, mincore and the mlock family act on the caller's own mappings: checked, then
+ * run by the host. */
+long sys_msync(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_mincore(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_mlock(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_munlock(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_mlock2(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_mlockall(struct task *t, struct syscall_args *a) { (void)t; (void)a; return SYSRET_PASSTHROUGH; }
+long sys_munlockall(struct task *t, struct syscall_args *a) { (void)t; (void)a; return SYSRET_PASSTHROUGH; }

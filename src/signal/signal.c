@@ -338,21 +338,30 @@ int signal_send_task(struct task *t, int sig, const siginfo_t *info)
 
 void signal_on_delivery_stop(struct task *t, int sig)
 {
-	siginfo_t info;
-	bool ours = ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &info) == 0 &&
-		    info.si_pid == kernel_host_pid && (info.si_code == SI_USER || info.si_code == SI_TKILL);
-	if (ours) {
-		siginfo_t g;
-		if (take_info(&t->pending_info, sig, &g) || take_info(&t->tg->pending_info, sig, &g))
-			ptrace(PTRACE_SETSIGINFO, t->host_tid, 0, &g);
-	}
 	struct thread_group *tg = t->tg;
 	if (tg->stopped && sig != SIGKILL) {
-		t->group_stopped = true;   /* the signal stays pending on the host: re-sent on SIGCONT */
+		/* re-sent on SIGCONT; its guest siginfo stays queued for that delivery */
+		t->group_stopped = true;
 		t->requeue_signals |= 1ULL << sig;
 		return;
 	}
-	if (sig == SIGSTOP || (default_stops(sig) && tg->sighand->action[sig].handler == (unsigned long)SIG_DFL)) {
+	siginfo_t info;
+	bool ours = ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &info) == 0 &&
+		    info.si_pid == kernel_host_pid && (info.si_code == SI_USER || info.si_code == SI_TKILL);
+	siginfo_t g;
+	if (ours && signal_take_info(t, sig, info.si_code, &g)) {
+		if (g.si_code == SI_TIMER && !posix_timer_deliver(tg, &g)) {
+			task_resume(t, 0);   /* its timer was re-armed or deleted since */
+			return;
+		}
+		ptrace(PTRACE_SETSIGINFO, t->host_tid, 0, &g);
+	}
+	int stop = default_stop_action(tg, sig);
+	if (stop < 0) {
+		task_resume(t, 0);   /* a terminal stop signal in an orphaned process group */
+		return;
+	}
+	if (stop > 0) {
 		group_stop(tg, sig);
 		t->group_stopped = true;
 		return;
@@ -386,6 +395,16 @@ bool signal_may_send(struct task *sender, struct thread_group *target, int sig)
 }
 
 /* kill(2) to a pid, a group, or everyone. */
+/* Linux's init is unkillable from inside: a signal it has no handler for is dropped,
+ * SIGKILL and SIGSTOP included (SIGNAL_UNKILLABLE). */
+static bool init_protected(struct thread_group *tg, int sig)
+{
+	if (tg != init_tg)
+		return false;
+	return sig == SIGKILL || sig == SIGSTOP ||
+	       tg->sighand->action[sig].handler == (unsigned long)SIG_DFL;
+}
+
 long sys_kill(struct task *t, struct syscall_args *a)
 {
 	pid_t pid = (pid_t)a->a[0];
@@ -402,6 +421,8 @@ long sys_kill(struct task *t, struct syscall_args *a)
 			return -ESRCH;
 		if (!signal_may_send(t, tg, sig))
 			return -EPERM;
+		if (init_protected(tg, sig))
+			return 0;
 		return sig ? signal_send_tg(tg, sig, &info) : 0;
 	}
 	pid_t pgid = pid == 0 ? t->tg->pgid : -pid;
@@ -425,7 +446,7 @@ long sys_kill(struct task *t, struct syscall_args *a)
 		if (!signal_may_send(t, tg, sig))
 			continue;
 		sent++;
-		if (sig)
+		if (sig && !init_protected(tg, sig))
 			signal_send_tg(tg, sig, &info);
 	}
 	if (!found)
@@ -445,6 +466,8 @@ static long do_tkill(struct task *t, pid_t tgid, pid_t tid, int sig)
 	siginfo_t info;
 	signal_user_info(&info, sig, t);
 	info.si_code = SI_TKILL;
+	if (init_protected(target->tg, sig))
+		return 0;
 	return sig ? signal_send_task(target, sig, &info) : 0;
 }
 

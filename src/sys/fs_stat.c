@@ -97,6 +97,8 @@ long sys_statx(struct task *t, struct syscall_args *a)
 	int flags = (int)a->a[2];
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (a->a[3] & STATX__RESERVED))
+		return -EINVAL;
 	struct path p;
 	int err = resolve_at(t, (int)a->a[0], a->a[1], flags, &p);
 	if (err < 0)

@@ -18,6 +18,8 @@
 #include "kernel/kernel.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
+#include "signal/timers.h"
+#include "task/cred.h"
 #include "task/exec.h"
 #include "task/task.h"
 
@@ -526,6 +528,8 @@ static void apply_setid(struct task *t, struct exec_plan *plan)
 		return;
 	if (plan->where.mnt && (plan->where.mnt->flags & MS_NOSUID))
 		return;
+	if (t->cred.no_new_privs)
+		return;   /* PR_SET_NO_NEW_PRIVS: set-id bits are ignored */
 	if (st.mode & S_ISUID) {
 		plan->secure = t->cred.euid != st.uid;
 		t->cred.euid = t->cred.fsuid = st.uid;
@@ -595,8 +599,11 @@ static void exec_commit_state(struct task *t, struct exec_args *ea, struct exec_
 	}
 	files_close_on_exec(t->files);
 	signal_exec_reset(t->tg);
+	timers_exec(t->tg);
+	cred_exec_commit(t);
 	set_process_identity(t, ea, plan);
 	t->exec_done = true;
+	t->tg->exec_seen_by_parent = true;  /* setpgid() on it is EACCES from now on */
 	if (t->vfork_parent)
 		t->vfork_parent = NULL;
 }
