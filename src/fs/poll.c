@@ -81,11 +81,17 @@ bool poll_timed_out(struct task *t)
 	return end != POLL_FOREVER && (end == POLL_NO_WAIT || now_ns() >= end);
 }
 
+/* Never woken: poll(NULL, 0, -1) and select with no descriptors and no timeout sleep
+ * until a signal interrupts them, as pause() does. */
+static struct waitq nothing_to_watch = { LIST_HEAD_INIT(nothing_to_watch.waiters) };
+
 long poll_park(struct task *t)
 {
 	uint64_t end = poll_timeout_end(t);
 	if (end != POLL_FOREVER)
 		task_deadline_at_most(t, end);
+	else if (t->nwaits == 0 && !t->deadline_ns)
+		task_wait_on(t, &nothing_to_watch);
 	return SYSRET_BLOCK;
 }
 
