@@ -14,6 +14,7 @@
 
 static char log_buf[LOG_BUF_SIZE];
 static size_t log_head;       /* next write position (monotonic, wraps by modulo) */
+static uint64_t log_total;    /* bytes ever logged; printk_clear leaves it (syslog's cursor) */
 static uint64_t boot_ns;
 bool console_quiet;
 int console_loglevel = 7;
@@ -26,6 +27,7 @@ static void log_append(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		log_buf[(log_head + i) % LOG_BUF_SIZE] = s[i];
 	log_head += n;
+	log_total += n;
 }
 
 size_t printk_read_all(char *dst, size_t max)
@@ -42,6 +44,10 @@ size_t printk_read_all(char *dst, size_t max)
 }
 
 size_t printk_size(void) { return log_head < LOG_BUF_SIZE ? log_head : LOG_BUF_SIZE; }
+
+size_t printk_capacity(void) { return LOG_BUF_SIZE; }
+
+uint64_t printk_total(void) { return log_total; }
 
 void printk_clear(void) { log_head = 0; }
 

@@ -28,4 +28,10 @@ struct sighand *sighand_copy(struct sighand *old);
 void sighand_put(struct sighand *sh);
 void itimer_fire_expired(void);          /* from the main loop */
 uint64_t itimer_next_deadline(void);
+/* Takes the guest siginfo recorded for a kernel-sent host signal being delivered or
+ * dequeued (host_code: the host's si_code, SI_TKILL or SI_USER); false if none. */
+bool signal_take_info(struct task *t, int sig, int host_code, siginfo_t *out);
+/* A timer signal leaving the queue: fills in its overrun and re-arms its timer; false
+ * when it must be dropped (the timer was deleted or re-armed since it was queued). */
+bool posix_timer_deliver(struct thread_group *tg, siginfo_t *info);
 #endif

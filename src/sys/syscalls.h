@@ -48,6 +48,21 @@ SYSCALL(madvise); SYSCALL(mremap); SYSCALL(reboot); SYSCALL(prlimit64); SYSCALL(
 SYSCALL(setrlimit); SYSCALL(sched_getaffinity); SYSCALL(umask);
 /* signals */
 SYSCALL(rt_sigaction); SYSCALL(kill); SYSCALL(tkill); SYSCALL(tgkill);
+/* processes: credentials, limits, accounting, timers (task/cred.c, task/prctl.c,
+ * task/priority.c, task/accounting.c, task/uname.c, kernel/syslog.c, kernel/settime.c,
+ * signal/itimer.c, signal/posix_timer.c, signal/sigwait.c) */
+SYSCALL(setuid); SYSCALL(setgid); SYSCALL(setreuid); SYSCALL(setregid); SYSCALL(setresuid);
+SYSCALL(setresgid); SYSCALL(getresuid); SYSCALL(getresgid); SYSCALL(setfsuid);
+SYSCALL(setfsgid); SYSCALL(getgroups); SYSCALL(setgroups); SYSCALL(capget); SYSCALL(capset);
+SYSCALL(prctl); SYSCALL(personality); SYSCALL(getrusage); SYSCALL(times); SYSCALL(sysinfo);
+SYSCALL(getpriority); SYSCALL(setpriority); SYSCALL(sched_getscheduler);
+SYSCALL(sched_setscheduler); SYSCALL(sched_getparam); SYSCALL(sched_setparam);
+SYSCALL(sched_get_priority_max); SYSCALL(sched_get_priority_min); SYSCALL(sched_setaffinity);
+SYSCALL(getcpu); SYSCALL(sethostname); SYSCALL(setdomainname); SYSCALL(syslog);
+SYSCALL(clock_settime); SYSCALL(settimeofday); SYSCALL(alarm); SYSCALL(setitimer);
+SYSCALL(getitimer); SYSCALL(timer_create); SYSCALL(timer_settime); SYSCALL(timer_gettime);
+SYSCALL(timer_getoverrun); SYSCALL(timer_delete); SYSCALL(rt_sigtimedwait);
+SYSCALL(rt_sigqueueinfo); SYSCALL(rt_tgsigqueueinfo);
 /* events: poll, select, epoll, eventfd, timerfd (fs/poll.c, fs/select.c, fs/eventpoll.c,
  * fs/eventfd.c, fs/timerfd.c, fs/signalfd.c) */
 SYSCALL(poll); SYSCALL(ppoll); SYSCALL(select); SYSCALL(pselect6); SYSCALL(epoll_create);

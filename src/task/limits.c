@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include "kernel/kernel.h"
+#include "platform/hostusage.h"
 #include "platform/platform.h"
 #include "sys/syscalls.h"
 #include "task/task.h"
@@ -24,6 +25,16 @@ void rlimits_init(struct rlimit *r)
 	r[RLIMIT_RTPRIO].rlim_cur = r[RLIMIT_RTPRIO].rlim_max = 0;
 }
 
+/* Limits the host must enforce because the task host does the work natively: address
+ * space and data size (anonymous mmap), and CPU time (SIGXCPU). */
+static void rlimit_to_host(struct thread_group *tg, unsigned res)
+{
+	if (res != RLIMIT_AS && res != RLIMIT_DATA && res != RLIMIT_CPU)
+		return;
+	if (!tg->zombie && tg->nr_threads > 0)
+		host_set_rlimit(tg->host_tgid, (int)res, tg->rlim[res].rlim_cur, tg->rlim[res].rlim_max);
+}
+
 static long do_prlimit(struct task *t, pid_t pid, unsigned res, unsigned long unew, unsigned long uold)
 {
 	if (res >= RLIM_NLIMITS)
@@ -42,8 +53,10 @@ static long do_prlimit(struct task *t, pid_t pid, unsigned res, unsigned long un
 		return -EPERM;   /* fs.nr_open */
 	if (uold && guest_write(t, uold, &tg->rlim[res], sizeof(struct rlimit)) < 0)
 		return -EFAULT;
-	if (unew)
+	if (unew) {
 		tg->rlim[res] = nl;
+		rlimit_to_host(tg, res);
+	}
 	return 0;
 }
 

@@ -1,26 +1,36 @@
-/* uname(2). The strings live in kernel/utsname.c when present (settable hostname). */
-#include <string.h>
-#include <sys/utsname.h>
+/* uname(2), sethostname(2), setdomainname(2): the names live in kernel/utsname.c. */
 #include "kernel/kernel.h"
-#include "kernel/version.h"
+#include "kernel/utsname.h"
 #include "platform/platform.h"
 #include "sys/syscalls.h"
+#include "task/cred.h"
 
-__attribute__((weak)) void utsname_fill(struct utsname *u);
-
+/* struct new_utsname is the layout the x86-64 uname call writes. */
 long sys_uname(struct task *t, struct syscall_args *a)
 {
-	struct utsname u;
-	memset(&u, 0, sizeof(u));
-	if (utsname_fill) {
-		utsname_fill(&u);
-	} else {
-		strcpy(u.sysname, "Linux");
-		strcpy(u.nodename, "(none)");
-		strcpy(u.release, UMLINUX_VERSION);
-		strcpy(u.version, "#1 " __DATE__);
-		strcpy(u.machine, "x86_64");
-		strcpy(u.domainname, "(none)");
-	}
-	return guest_write(t, a->a[0], &u, sizeof(u));
+	return guest_write(t, a->a[0], utsname_get(), sizeof(struct new_utsname));
+}
+
+/* Privilege is checked before the length, as Linux does; the name need not end in NUL. */
+static long set_uts_name(struct task *t, unsigned long uname, int len,
+			 int (*set)(const char *name, size_t len))
+{
+	char name[__NEW_UTS_LEN];
+	if (!cred_capable(&t->cred, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len < 0 || len > __NEW_UTS_LEN)
+		return -EINVAL;
+	if (guest_read(t, name, uname, (size_t)len) < 0)
+		return -EFAULT;
+	return set(name, (size_t)len);
+}
+
+long sys_sethostname(struct task *t, struct syscall_args *a)
+{
+	return set_uts_name(t, a->a[0], (int)a->a[1], utsname_set_hostname);
+}
+
+long sys_setdomainname(struct task *t, struct syscall_args *a)
+{
+	return set_uts_name(t, a->a[0], (int)a->a[1], utsname_set_domainname);
 }

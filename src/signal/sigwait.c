@@ -1,0 +1,126 @@
+/*
+ * Waiting for and queueing signals with siginfo: rt_sigtimedwait, rt_sigqueueinfo,
+ * rt_tgsigqueueinfo.
+ *
+ * rt_sigtimedwait only dequeues the calling thread's own pending signals, which live in
+ * the host (every guest signal is a host signal), so the host runs it. What it returns
+ * is the host's siginfo, naming our kernel as the sender; at the exit stop the guest
+ * siginfo we recorded when sending is put in its place, as the delivery stop does for
+ * signals that reach a handler.
+ */
+#include <string.h>
+#include <sys/syscall.h>
+#include "kernel/kernel.h"
+#include "platform/platform.h"
+#include "signal/signal.h"
+#include "sys/syscalls.h"
+#include "task/task.h"
+
+enum { H_UINFO };   /* hook_data slot: the guest's siginfo buffer (or 0) */
+
+/* Re-issues the call: used when the dequeued signal was a stale timer signal, which
+ * Linux drops without ending the wait (the timeout starts again here). */
+static void restart_sigtimedwait(struct task *t)
+{
+	t->regs.rax = __NR_rt_sigtimedwait;
+	t->regs.rip -= 2;
+	t->regs_dirty = true;
+	task_resume(t, 0);
+}
+
+static void sigtimedwait_exit_hook(struct task *t)
+{
+	long sig = (long)t->regs.rax;
+	unsigned long uinfo = (unsigned long)t->hook_data[H_UINFO];
+	if (sig <= 0 || sig >= KSIG_MAX) {
+		task_resume(t, 0);
+		return;
+	}
+	siginfo_t host;
+	memset(&host, 0, sizeof(host));
+	host.si_code = SI_TKILL;   /* without a buffer: the host took the thread's own first */
+	host.si_pid = kernel_host_pid;
+	if (uinfo && guest_read(t, &host, uinfo, sizeof(host)) < 0) {
+		task_resume(t, 0);
+		return;
+	}
+	siginfo_t g;
+	bool ours = host.si_pid == kernel_host_pid && (host.si_code == SI_USER || host.si_code == SI_TKILL);
+	if (!ours || !signal_take_info(t, (int)sig, host.si_code, &g)) {
+		task_resume(t, 0);
+		return;
+	}
+	if (g.si_code == SI_TIMER && !posix_timer_deliver(t->tg, &g)) {
+		restart_sigtimedwait(t);
+		return;
+	}
+	if (uinfo)
+		guest_write(t, uinfo, &g, sizeof(g));
+	task_resume(t, 0);
+}
+
+long sys_rt_sigtimedwait(struct task *t, struct syscall_args *a)
+{
+	t->hook_data[H_UINFO] = (long)a->a[1];
+	t->exit_hook = sigtimedwait_exit_hook;
+	return SYSRET_PASSTHROUGH;
+}
+
+/* Reads a caller-made siginfo. Only a negative si_code (SI_QUEUE, SI_ASYNCIO, ...) may
+ * be sent to others: the kernel's codes and a forged kill()/tgkill() only to oneself. */
+static long read_user_info(struct task *t, unsigned long uinfo, int sig, pid_t target, siginfo_t *info)
+{
+	if (guest_read(t, info, uinfo, sizeof(*info)) < 0)
+		return -EFAULT;
+	info->si_signo = sig;
+	if ((info->si_code >= 0 || info->si_code == SI_TKILL) && target != t->tid)
+		return -EPERM;
+	return 0;
+}
+
+/* A caller-chosen code is checked like kill(2) only when it claims to come from user
+ * space (si_code <= 0). */
+static bool may_queue(struct task *t, struct thread_group *tg, int sig, const siginfo_t *info)
+{
+	return info->si_code > 0 || signal_may_send(t, tg, sig);
+}
+
+long sys_rt_sigqueueinfo(struct task *t, struct syscall_args *a)
+{
+	pid_t pid = (pid_t)a->a[0];
+	int sig = (int)a->a[1];
+	siginfo_t info;
+	long err = read_user_info(t, a->a[2], sig, pid, &info);
+	if (err < 0)
+		return err;
+	struct task *target = task_by_tid(pid);
+	if (!target)
+		return -ESRCH;
+	if (sig < 0 || sig >= KSIG_MAX)
+		return -EINVAL;
+	if (!may_queue(t, target->tg, sig, &info))
+		return -EPERM;
+	return sig ? signal_send_tg(target->tg, sig, &info) : 0;
+}
+
+long sys_rt_tgsigqueueinfo(struct task *t, struct syscall_args *a)
+{
+	pid_t tgid = (pid_t)a->a[0], tid = (pid_t)a->a[1];
+	int sig = (int)a->a[2];
+	siginfo_t info;
+	if (guest_read(t, &info, a->a[3], sizeof(info)) < 0)
+		return -EFAULT;
+	if (tid <= 0 || tgid <= 0)
+		return -EINVAL;
+	long err = read_user_info(t, a->a[3], sig, tid, &info);
+	if (err < 0)
+		return err;
+	struct task *target = task_by_tid(tid);
+	if (!target || target->tg->tgid != tgid)
+		return -ESRCH;
+	if (sig < 0 || sig >= KSIG_MAX)
+		return -EINVAL;
+	if (!may_queue(t, target->tg, sig, &info))
+		return -EPERM;
+	return sig ? signal_send_task(target, sig, &info) : 0;
+}
