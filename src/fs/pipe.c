@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include "fs/pipe.h"
+#include "fs/poll.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
 
@@ -48,6 +49,8 @@ static void pipe_free_if_unused(struct pipe *p)
 		list_del_init(&e->link);
 		free(e);
 	}
+	waitq_release(&p->rq);   /* a poller may still hold registrations on a dead pipe */
+	waitq_release(&p->wq);
 	free(p->buf);
 	free(p);
 }

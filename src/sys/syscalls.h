@@ -46,6 +46,8 @@ SYSCALL(getpgid); SYSCALL(getpgrp); SYSCALL(setpgid); SYSCALL(getsid); SYSCALL(s
 SYSCALL(uname); SYSCALL(brk); SYSCALL(mmap); SYSCALL(munmap); SYSCALL(mprotect);
 SYSCALL(madvise); SYSCALL(mremap); SYSCALL(reboot); SYSCALL(prlimit64); SYSCALL(getrlimit);
 SYSCALL(setrlimit); SYSCALL(sched_getaffinity); SYSCALL(umask);
+SYSCALL(msync); SYSCALL(mincore); SYSCALL(mlock); SYSCALL(munlock); SYSCALL(mlock2);
+SYSCALL(mlockall); SYSCALL(munlockall);
 /* signals */
 SYSCALL(rt_sigaction); SYSCALL(kill); SYSCALL(tkill); SYSCALL(tgkill);
 /* processes: credentials, limits, accounting, timers (task/cred.c, task/prctl.c,
