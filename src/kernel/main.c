@@ -19,6 +19,7 @@
 #include "kernel/loop.h"
 #include "kernel/printk.h"
 #include "kernel/umid.h"
+#include "kernel/halt.h"
 #include "kernel/version.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
@@ -38,37 +39,6 @@ void syscall_table_print_markdown(FILE *out);
 
 static struct boot_options opts;
 static struct umid_dir umid;
-static bool umid_ready;
-static char **saved_argv;
-
-_Noreturn void kernel_halt(enum halt_kind how, int exit_status)
-{
-	struct list_head *p;
-	list_for_each(p, &all_tasks) {
-		struct task *t = list_entry(p, struct task, all_link);
-		kill(t->host_tid, SIGKILL);
-	}
-	/* reap every task host so none outlives us */
-	for (int i = 0; i < 1000; i++) {
-		pid_t r = waitpid(-1, NULL, __WALL | WNOHANG);
-		if (r < 0 && errno == ECHILD)
-			break;
-		if (r == 0) {
-			struct timespec ts = { 0, 1000000 };
-			nanosleep(&ts, NULL);
-		}
-	}
-	console_restore_host();
-	fflush(stdout);
-	if (how != HALT_PANIC && umid_ready)
-		umid_remove(&umid);
-	if (how == HALT_REBOOT && !opts.noreboot) {
-		execv("/proc/self/exe", saved_argv);
-		fprintf(stderr, "umlinux: reboot: cannot re-execute /proc/self/exe: %s\n", strerror(errno));
-		exit(1);
-	}
-	exit(exit_status);
-}
 
 static struct task *create_init_task(void)
 {
@@ -162,7 +132,6 @@ static int start_init(struct task *t)
 
 int main(int argc, char **argv)
 {
-	saved_argv = argv;
 	kernel_host_pid = getpid();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && strcmp(argv[1], "--syscall-table") == 0) {
@@ -177,7 +146,7 @@ int main(int argc, char **argv)
 	console_quiet = opts.quiet;
 	if (umid_setup(&opts, &umid, stderr) < 0)
 		return 1;
-	umid_ready = true;
+	halt_setup(&umid, opts.noreboot, argv);
 	if (platform_init(opts.quiet) < 0) {
 		umid_remove(&umid);
 		return 1;

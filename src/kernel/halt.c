@@ -1,0 +1,60 @@
+/*
+ * Halt, power-off, reboot and panic: every task host is killed and reaped (none may
+ * outlive us), the host terminal is restored, the umid directory removed (kept after a
+ * panic, as UML does), and a reboot re-executes this binary with the same switches.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "drivers/tty/tty.h"
+#include "kernel/halt.h"
+#include "kernel/kernel.h"
+
+static const struct umid_dir *halt_umid;
+static bool halt_noreboot;
+static char **halt_argv;
+
+void halt_setup(const struct umid_dir *umid, bool noreboot, char **argv)
+{
+	halt_umid = umid;
+	halt_noreboot = noreboot;
+	halt_argv = argv;
+}
+
+static void kill_all_task_hosts(void)
+{
+	struct list_head *p;
+	list_for_each(p, &all_tasks) {
+		struct task *t = list_entry(p, struct task, all_link);
+		kill(t->host_tid, SIGKILL);
+	}
+	for (int i = 0; i < 1000; i++) {
+		pid_t r = waitpid(-1, NULL, __WALL | WNOHANG);
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r == 0) {
+			struct timespec ts = { 0, 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+_Noreturn void kernel_halt(enum halt_kind how, int exit_status)
+{
+	kill_all_task_hosts();
+	console_restore_host();
+	fflush(stdout);
+	if (how != HALT_PANIC && halt_umid)
+		umid_remove(halt_umid);
+	if (how == HALT_REBOOT && !halt_noreboot && halt_argv) {
+		execv("/proc/self/exe", halt_argv);
+		fprintf(stderr, "umlinux: reboot: cannot re-execute /proc/self/exe: %s\n", strerror(errno));
+		exit(1);
+	}
+	exit(exit_status);
+}
