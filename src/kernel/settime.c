@@ -19,16 +19,17 @@ static bool ts_valid_settod(const struct timespec *ts)
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
 }
 
-/* Only CLOCK_REALTIME is settable; CPU-time clocks exist but never accept a value. */
+/* Only CLOCK_REALTIME is settable. The CPU-time clocks of a pid (negative ids) exist
+ * but never accept a value; CLOCK_PROCESS_CPUTIME_ID and the others have no setter. */
 long sys_clock_settime(struct task *t, struct syscall_args *a)
 {
 	clockid_t clock = (clockid_t)a->a[0];
 	struct timespec ts;
-	if (clock != CLOCK_REALTIME && clock != CLOCK_PROCESS_CPUTIME_ID && clock != CLOCK_THREAD_CPUTIME_ID)
+	if (clock != CLOCK_REALTIME && clock >= 0)
 		return -EINVAL;
 	if (guest_read(t, &ts, a->a[1], sizeof(ts)) < 0)
 		return -EFAULT;
-	if (clock != CLOCK_REALTIME)
+	if (clock < 0)
 		return -EPERM;
 	if (!ts_valid_settod(&ts))
 		return -EINVAL;

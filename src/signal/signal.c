@@ -66,6 +66,8 @@ bool signal_is_ignored(struct thread_group *tg, int sig)
 static uint64_t task_sigmask(struct task *t)
 {
 	uint64_t mask = 0;
+	if (sigwait_real_blocked(t, &mask))
+		return mask;
 	if (ptrace(PTRACE_GETSIGMASK, t->host_tid, sizeof(mask), &mask) < 0)
 		host_blocked_signals(t->tg->host_tgid, t->host_tid, &mask);
 	return mask;

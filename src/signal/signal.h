@@ -34,4 +34,7 @@ bool signal_take_info(struct task *t, int sig, int host_code, siginfo_t *out);
 /* A timer signal leaving the queue: fills in its overrun and re-arms its timer; false
  * when it must be dropped (the timer was deleted or re-armed since it was queued). */
 bool posix_timer_deliver(struct thread_group *tg, siginfo_t *info);
+/* For a thread the host runs rt_sigtimedwait for: the mask it had before (true), which
+ * is what counts as blocked while it waits. */
+bool sigwait_real_blocked(struct task *t, uint64_t *mask);
 #endif

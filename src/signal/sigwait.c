@@ -9,6 +9,7 @@
  * signals that reach a handler.
  */
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include "kernel/kernel.h"
 #include "platform/platform.h"
@@ -16,7 +17,9 @@
 #include "sys/syscalls.h"
 #include "task/task.h"
 
-enum { H_UINFO };   /* hook_data slot: the guest's siginfo buffer (or 0) */
+/* hook_data slots while the host waits: the guest's siginfo buffer (or 0), and the
+ * signal mask from before the call (Linux's real_blocked). */
+enum { H_UINFO, H_BLOCKED };
 
 /* Re-issues the call: used when the dequeued signal was a stale timer signal, which
  * Linux drops without ending the wait (the timeout starts again here). */
@@ -61,9 +64,22 @@ static void sigtimedwait_exit_hook(struct task *t)
 
 long sys_rt_sigtimedwait(struct task *t, struct syscall_args *a)
 {
+	uint64_t blocked = 0;
+	ptrace(PTRACE_GETSIGMASK, t->host_tid, sizeof(blocked), &blocked);
 	t->hook_data[H_UINFO] = (long)a->a[1];
+	t->hook_data[H_BLOCKED] = (long)blocked;
 	t->exit_hook = sigtimedwait_exit_hook;
 	return SYSRET_PASSTHROUGH;
+}
+
+/* While the host waits, the thread's mask has the awaited signals taken out; whether a
+ * signal counts as blocked (so is never discarded as ignored) goes by the mask it had. */
+bool sigwait_real_blocked(struct task *t, uint64_t *mask)
+{
+	if (t->exit_hook != sigtimedwait_exit_hook)
+		return false;
+	*mask = (uint64_t)t->hook_data[H_BLOCKED];
+	return true;
 }
 
 /* Reads a caller-made siginfo. Only a negative si_code (SI_QUEUE, SI_ASYNCIO, ...) may
