@@ -82,23 +82,35 @@ bool sigwait_real_blocked(struct task *t, uint64_t *mask)
 	return true;
 }
 
-/* Reads a caller-made siginfo. Only a negative si_code (SI_QUEUE, SI_ASYNCIO, ...) may
- * be sent to others: the kernel's codes and a forged kill()/tgkill() only to oneself. */
-static long read_user_info(struct task *t, unsigned long uinfo, int sig, pid_t target, siginfo_t *info)
+/* A caller-made siginfo, for signal sig. */
+static long read_user_info(struct task *t, unsigned long uinfo, int sig, siginfo_t *info)
 {
 	if (guest_read(t, info, uinfo, sizeof(*info)) < 0)
 		return -EFAULT;
 	info->si_signo = sig;
-	if ((info->si_code >= 0 || info->si_code == SI_TKILL) && target != t->tid)
-		return -EPERM;
 	return 0;
 }
 
-/* A caller-chosen code is checked like kill(2) only when it claims to come from user
- * space (si_code <= 0). */
-static bool may_queue(struct task *t, struct thread_group *tg, int sig, const siginfo_t *info)
+/* Only a negative si_code (SI_QUEUE, SI_ASYNCIO, ...) may be sent to others: the
+ * kernel's codes and a forged kill()/tgkill() only to oneself (target is a tid or tgid,
+ * compared with the calling thread's tid as Linux does). */
+static bool code_allowed(struct task *t, const siginfo_t *info, pid_t target)
 {
-	return info->si_code > 0 || signal_may_send(t, tg, sig);
+	return (info->si_code < 0 && info->si_code != SI_TKILL) || target == t->tid;
+}
+
+/* kill(2)'s checks, made only when the code claims to come from user space (<= 0). */
+static long queue_to(struct task *t, struct task *target, bool thread, int sig, const siginfo_t *info)
+{
+	if (!target)
+		return -ESRCH;
+	if (sig < 0 || sig >= KSIG_MAX)
+		return -EINVAL;
+	if (info->si_code <= 0 && !signal_may_send(t, target->tg, sig))
+		return -EPERM;
+	if (!sig)
+		return 0;
+	return thread ? signal_send_task(target, sig, info) : signal_send_tg(target->tg, sig, info);
 }
 
 long sys_rt_sigqueueinfo(struct task *t, struct syscall_args *a)
@@ -106,17 +118,12 @@ long sys_rt_sigqueueinfo(struct task *t, struct syscall_args *a)
 	pid_t pid = (pid_t)a->a[0];
 	int sig = (int)a->a[1];
 	siginfo_t info;
-	long err = read_user_info(t, a->a[2], sig, pid, &info);
+	long err = read_user_info(t, a->a[2], sig, &info);
 	if (err < 0)
 		return err;
-	struct task *target = task_by_tid(pid);
-	if (!target)
-		return -ESRCH;
-	if (sig < 0 || sig >= KSIG_MAX)
-		return -EINVAL;
-	if (!may_queue(t, target->tg, sig, &info))
+	if (!code_allowed(t, &info, pid))
 		return -EPERM;
-	return sig ? signal_send_tg(target->tg, sig, &info) : 0;
+	return queue_to(t, task_by_tid(pid), false, sig, &info);
 }
 
 long sys_rt_tgsigqueueinfo(struct task *t, struct syscall_args *a)
@@ -124,19 +131,13 @@ long sys_rt_tgsigqueueinfo(struct task *t, struct syscall_args *a)
 	pid_t tgid = (pid_t)a->a[0], tid = (pid_t)a->a[1];
 	int sig = (int)a->a[2];
 	siginfo_t info;
-	if (guest_read(t, &info, a->a[3], sizeof(info)) < 0)
-		return -EFAULT;
-	if (tid <= 0 || tgid <= 0)
-		return -EINVAL;
-	long err = read_user_info(t, a->a[3], sig, tid, &info);
+	long err = read_user_info(t, a->a[3], sig, &info);
 	if (err < 0)
 		return err;
-	struct task *target = task_by_tid(tid);
-	if (!target || target->tg->tgid != tgid)
-		return -ESRCH;
-	if (sig < 0 || sig >= KSIG_MAX)
+	if (tid <= 0 || tgid <= 0)
 		return -EINVAL;
-	if (!may_queue(t, target->tg, sig, &info))
+	if (!code_allowed(t, &info, tid))
 		return -EPERM;
-	return sig ? signal_send_task(target, sig, &info) : 0;
+	struct task *target = task_by_tid(tid);
+	return queue_to(t, target && target->tg->tgid == tgid ? target : NULL, true, sig, &info);
 }
