@@ -83,22 +83,6 @@ static bool discard_ignored(struct thread_group *tg, struct task *target, int si
 	return !t || !(task_sigmask(t) & SIGMASK(sig));
 }
 
-/* Does the process group have no member whose parent is in another group of the same
- * session (init does not count)? Then the terminal's stop signals do nothing to it. */
-static bool pgrp_orphaned(pid_t pgid)
-{
-	struct list_head *p;
-	list_for_each(p, &all_tasks) {
-		struct thread_group *tg = list_entry(p, struct task, all_link)->tg;
-		struct thread_group *parent = tg->parent;
-		if (tg->pgid != pgid || tg->zombie || !parent || parent == init_tg)
-			continue;
-		if (parent->pgid != pgid && parent->sid == tg->sid)
-			return false;
-	}
-	return true;
-}
-
 /* A stop signal with its default action: SIGSTOP always stops, SIGTSTP, SIGTTIN and
  * SIGTTOU are dropped in an orphaned process group. 1 stop, 0 not a stop, -1 drop. */
 static int default_stop_action(struct thread_group *tg, int sig)
@@ -107,7 +91,7 @@ static int default_stop_action(struct thread_group *tg, int sig)
 		return 1;
 	if (!default_stops(sig) || tg->sighand->action[sig].handler != (unsigned long)SIG_DFL)
 		return 0;
-	return pgrp_orphaned(tg->pgid) ? -1 : 1;
+	return pgrp_is_orphaned(tg->pgid) ? -1 : 1;
 }
 
 void signal_user_info(siginfo_t *info, int sig, struct task *sender)

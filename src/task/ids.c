@@ -118,3 +118,26 @@ long sys_umask(struct task *t, struct syscall_args *a)
 	t->fs->umask = (mode_t)a->a[0] & 0777;
 	return old;
 }
+
+/*
+ * POSIX: a process group is orphaned when no member has a parent in another group of
+ * the same session; its terminal stop signals are dropped. Linux never counts init as
+ * such a parent. Ours does when init holds a controlling terminal: umlinux makes init a
+ * session leader on con0 (docs/architecture.md), and then a shell as init must be able
+ * to stop its jobs with ^Z as a login shell can.
+ */
+bool pgrp_is_orphaned(pid_t pgid)
+{
+	struct list_head *p;
+	list_for_each(p, &all_tasks) {
+		struct thread_group *tg = list_entry(p, struct task, all_link)->tg;
+		struct thread_group *parent = tg->parent;
+		if (tg->pgid != pgid || tg->zombie || !parent || parent->zombie)
+			continue;
+		if (parent == init_tg && !init_tg->ctty)
+			continue;
+		if (parent->pgid != pgid && parent->sid == tg->sid)
+			return false;
+	}
+	return true;
+}

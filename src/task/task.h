@@ -8,6 +8,7 @@ void task_unregister(struct task *t);
 void tg_unregister(struct thread_group *tg);
 struct task *tg_leader(struct thread_group *tg);
 bool pid_in_use_as_group(pid_t pid);
+bool pgrp_is_orphaned(pid_t pgid);
 
 /* fork.c */
 long sys_clone(struct task *t, struct syscall_args *a);

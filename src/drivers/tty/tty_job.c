@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include "drivers/tty/tty_int.h"
+#include "task/task.h"
 #include "signal/signal.h"
 
 /* Thread groups are found through their threads; each is taken once, at its first
@@ -51,24 +52,6 @@ void tty_kill_pgrp(pid_t pgrp, int sig)
 			signal_send_tg(tg, sig, NULL);   /* SI_KERNEL, as Linux's tty signals */
 	}
 	free(ids);
-}
-
-/* POSIX: a process group is orphaned when no member has a parent in another group of
- * the same session. Linux does not count init as such a parent. */
-static bool pgrp_is_orphaned(pid_t pgrp)
-{
-	struct list_head *p;
-	list_for_each(p, &all_tasks) {
-		struct task *x = list_entry(p, struct task, all_link);
-		struct thread_group *tg = x->tg;
-		if (!first_thread_of_group(x) || tg->zombie || tg->pgid != pgrp)
-			continue;
-		struct thread_group *parent = tg->parent;
-		if (parent && parent != init_tg && !parent->zombie && parent->pgid != pgrp &&
-		    parent->sid == tg->sid)
-			return false;
-	}
-	return true;
 }
 
 long tty_job_check(struct tty *tty, struct task *t, int sig)
