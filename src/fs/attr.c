@@ -5,6 +5,7 @@
  * vfs_fallocate). mnt may be NULL for anonymous files (pipes), which have no mount.
  */
 #include <linux/falloc.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -269,8 +270,8 @@ int vfs_fallocate(struct task *t, struct file *f, int mode, off_t off, off_t len
 		return -EISDIR;
 	if (type != S_IFREG && type != S_IFBLK)
 		return -ENODEV;
-	if (off + len < 0)
-		return -EFBIG;   /* wrapped through zero */
+	if (len > INT64_MAX - off)
+		return -EFBIG;   /* off + len would wrap: guest values, checked without overflow */
 	if (!f->fops || !f->fops->fallocate)
 		return -EOPNOTSUPP;
 	return f->fops->fallocate(f, mode, off, len);

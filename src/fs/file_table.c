@@ -76,6 +76,10 @@ int fd_install(struct task *t, struct file *f, bool cloexec, int min_fd)
 {
 	struct files_struct *fs = t->files;
 	int limit = nofile_limit(t);
+	if (min_fd < 0) {
+		file_put(f);
+		return -EINVAL;
+	}
 	for (int i = min_fd; i < limit; i++) {
 		if (i >= fs->max && files_grow(fs, i) < 0) {
 			file_put(f);

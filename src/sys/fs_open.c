@@ -143,9 +143,10 @@ long sys_fcntl(struct task *t, struct syscall_args *a)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((long)arg < 0)
+		/* Linux takes the minimum as an unsigned int: -1 is huge, hence EINVAL */
+		if ((unsigned)arg >= t->tg->rlim[RLIMIT_NOFILE].rlim_cur || (unsigned)arg > 1048576)
 			return -EINVAL;
-		return fd_install(t, file_get(f), cmd == F_DUPFD_CLOEXEC, (int)arg);
+		return fd_install(t, file_get(f), cmd == F_DUPFD_CLOEXEC, (int)(unsigned)arg);
 	case F_GETFD:
 		return t->files->cloexec[fd] ? FD_CLOEXEC : 0;
 	case F_SETFD:
