@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "drivers/tty/tty.h"
 #include "kernel/halt.h"
@@ -33,14 +32,11 @@ static void kill_all_task_hosts(void)
 		struct task *t = list_entry(p, struct task, all_link);
 		kill(t->host_tid, SIGKILL);
 	}
-	for (int i = 0; i < 1000; i++) {
-		pid_t r = waitpid(-1, NULL, __WALL | WNOHANG);
-		if (r < 0 && errno == ECHILD)
-			break;
-		if (r == 0) {
-			struct timespec ts = { 0, 1000000 };
-			nanosleep(&ts, NULL);
-		}
+	/* SIGKILL always ends a task host, stopped or not: wait for each one */
+	list_for_each(p, &all_tasks) {
+		struct task *t = list_entry(p, struct task, all_link);
+		while (waitpid(t->host_tid, NULL, __WALL) < 0 && errno == EINTR)
+			;
 	}
 }
 

@@ -23,7 +23,7 @@ wait_for() {
 
 # The pane runs a host shell that records the terminal settings before and after.
 T new-session -d -s con -x 100 -y 30 "bash --norc --noprofile"
-T send-keys -t con "stty -g > $TMPDIR/stty.before; $UMLINUX quiet root=/dev/root rootfstype=hostfs rootflags=$root uml_dir=$TMPDIR/uml init=/bin/sh; echo host-rc=\$?; stty -g > $TMPDIR/stty.after" Enter
+T send-keys -t con "stty -g > $TMPDIR/stty.before; $UMLINUX quiet root=/dev/root rootfstype=hostfs rootflags=$root uml_dir=$TMPDIR/uml init=/bin/sh; echo host''-rc=\$?; stty -g > $TMPDIR/stty.after" Enter
 if wait_for "/ #" 15 || wait_for "# " 5; then pass console/prompt; else fail console/prompt "$(screen | tail -5)"; fi
 
 T send-keys -t con "echo typed-\$((6*7))" Enter
@@ -61,12 +61,32 @@ else
 fi
 
 # SIGTERM to the kernel while the shell waits on the console: the terminal comes back too.
-T send-keys -t con "stty -g > $TMPDIR/stty.before2; $UMLINUX quiet root=/dev/root rootfstype=hostfs rootflags=$root uml_dir=$TMPDIR/uml umid=ttyterm init=/bin/sh; stty -g > $TMPDIR/stty.after2; echo second-done" Enter
+T send-keys -t con "stty -g > $TMPDIR/stty.before2; $UMLINUX quiet root=/dev/root rootfstype=hostfs rootflags=$root uml_dir=$TMPDIR/uml umid=ttyterm init=/bin/sh; stty -g > $TMPDIR/stty.after2; echo seco''nd-done" Enter
 for _ in $(seq 100); do [ -s "$TMPDIR/uml/ttyterm/pid" ] && break; sleep 0.1; done
 sleep 0.5
 kill -TERM "$(cat "$TMPDIR/uml/ttyterm/pid" 2>/dev/null)" 2>/dev/null
 wait_for "second-done" 10
 if cmp -s "$TMPDIR/stty.before2" "$TMPDIR/stty.after2"; then pass console/terminal-restored-sigterm
 else fail console/terminal-restored-sigterm "settings differ after SIGTERM"; fi
+# kill -9 of the kernel: the terminal guardian restores the settings.
+T send-keys -t con "stty -g > $TMPDIR/stty.before3; $UMLINUX quiet root=/dev/root rootfstype=hostfs rootflags=$root uml_dir=$TMPDIR/uml umid=ttykill init=/bin/sh; sleep 0.5; stty -g > $TMPDIR/stty.after3; echo thi''rd-done" Enter
+for _ in $(seq 100); do [ -s "$TMPDIR/uml/ttykill/pid" ] && break; sleep 0.1; done
+sleep 0.5
+kill -KILL "$(cat "$TMPDIR/uml/ttykill/pid" 2>/dev/null)" 2>/dev/null
+wait_for "third-done" 10
+if cmp -s "$TMPDIR/stty.before3" "$TMPDIR/stty.after3"; then pass console/terminal-restored-kill-9
+else fail console/terminal-restored-kill-9 "settings differ after kill -9"; fi
+
+# A panic (init dies of SIGSEGV): message, clean exit status, terminal restored.
+if printf 'int main(void){*(volatile int *)0 = 1; return 0;}\n' | gcc -static -x c - -o "$root/segv" 2>/dev/null; then
+	T send-keys -t con "clear; stty -g > $TMPDIR/stty.before4; $UMLINUX quiet root=/dev/root rootfstype=hostfs rootflags=$root uml_dir=$TMPDIR/uml init=/segv; echo panic-rc=\$?; stty -g > $TMPDIR/stty.after4" Enter
+	wait_for "panic-rc=1" 10
+	screen | grep -q "Attempted to kill init" && screen | grep -q "panic-rc=139" \
+		&& pass console/panic-exit || fail console/panic-exit "$(screen | tail -4)"
+	cmp -s "$TMPDIR/stty.before4" "$TMPDIR/stty.after4" && pass console/terminal-restored-panic \
+		|| fail console/terminal-restored-panic "settings differ after the panic"
+else
+	skip console/panic-exit "no gcc to build a faulting init"
+fi
 T kill-server 2>/dev/null
 finish

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+#include "drivers/chan/term_guard.h"
 #include "drivers/chan/chan_int.h"
 #include "kernel/kernel.h"
 
@@ -106,8 +107,10 @@ static void host_terminal_raw(struct chan *c)
 	raw.c_cflag |= CS8;
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(c->in.fd, TCSANOW, &raw) == 0)
+	if (tcsetattr(c->in.fd, TCSANOW, &raw) == 0) {
 		c->termios_saved = true;
+		term_guard_start(c->in.fd, &c->saved_termios);
+	}
 }
 
 void chan_restore_host(struct chan *c)
@@ -121,6 +124,7 @@ void chan_restore_host(struct chan *c)
 		tcsetattr(c->in.fd, TCSADRAIN, &c->saved_termios);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		c->termios_saved = false;
+		term_guard_release();
 	}
 	struct host_end *ends[2] = { &c->in, &c->out };
 	for (int i = 0; i < 2; i++) {
