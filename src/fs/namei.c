@@ -58,6 +58,17 @@ static int follow_link(struct task *t, struct path *cur, struct inode *link, int
 {
 	if (++*links > MAX_SYMLINKS)
 		return -ELOOP;
+	if (link->iops && link->iops->get_link_path) {
+		struct path magic;
+		int err = link->iops->get_link_path(link, t, &magic);
+		if (err <= 0) {
+			if (err == 0) {
+				path_set(cur, magic.mnt, magic.dentry);
+				path_put(&magic);
+			}
+			return err;
+		}
+	}
 	char *target = malloc(PATH_MAX);
 	if (!target)
 		return -ENOMEM;
@@ -277,6 +288,18 @@ int path_to_string(struct task *t, const struct path *p, char *buf, size_t len)
 	}
 	free(tmp);
 	return err;
+}
+
+int path_to_string_deleted(struct task *t, const struct path *p, char *buf, size_t len)
+{
+	static const char suffix[] = " (deleted)";
+	int err = path_to_string(t, p, buf, len);
+	if (err < 0 || !p->dentry->inode || !p->dentry->inode->dead)
+		return err;
+	if (strlen(buf) + sizeof(suffix) > len)
+		return -ENAMETOOLONG;
+	strcat(buf, suffix);
+	return 0;
 }
 
 int inode_permission(struct task *t, struct inode *inode, int mask)

@@ -23,6 +23,7 @@ struct dentry;
 struct file;
 struct super_block;
 struct poll_table;
+struct path;
 
 /* What getattr reports: the guest's view of struct stat / statx. */
 struct kstat {
@@ -71,6 +72,10 @@ struct inode_ops {
 	int (*rename)(struct inode *olddir, const char *oldname, struct inode *newdir,
 		      const char *newname, unsigned flags);
 	long (*readlink)(struct inode *inode, char *buf, size_t len);
+	/* Magic links (/proc/<pid>/fd/N, cwd, root) lead to the path itself, not through
+	 * readlink's text, which may name nothing ("... (deleted)"). Returns 0 with a path
+	 * reference in *out, 1 when the text is to be followed, or -errno. */
+	int (*get_link_path)(struct inode *inode, struct task *t, struct path *out);
 	/* Fills file->fops/priv for an open of this inode (flags are O_* of the open). */
 	int (*open)(struct inode *inode, struct file *file);
 	void (*destroy)(struct inode *inode);  /* last reference gone: free priv */
@@ -131,6 +136,10 @@ struct inode {
 	const struct file_ops *fops;  /* default for open when iops->open is NULL */
 	void *priv;
 	struct pipe *pipe;            /* a FIFO's pipe, shared by its openers */
+	/* The name this inode was reached by is gone (unlinked, removed, renamed over): it
+	 * lives on only through references. Linux's unhashed dentry: getcwd fails with
+	 * ENOENT, /proc links get " (deleted)". Set by the filesystem. */
+	bool dead;
 };
 
 struct dentry {
@@ -223,6 +232,8 @@ int path_walk_parent(struct task *t, int dirfd, const char *name, struct path *p
 		     char *last);
 /* The path of p as the task sees it (relative to its root). */
 int path_to_string(struct task *t, const struct path *p, char *buf, size_t len);
+/* As path_to_string, with Linux's d_path " (deleted)" after a dead file's path. */
+int path_to_string_deleted(struct task *t, const struct path *p, char *buf, size_t len);
 
 /* permissions */
 #define MAY_EXEC  1

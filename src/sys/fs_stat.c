@@ -189,6 +189,8 @@ long sys_getdents64(struct task *t, struct syscall_args *a)
 long sys_getcwd(struct task *t, struct syscall_args *a)
 {
 	char buf[PATH_MAX];
+	if (t->fs->cwd.dentry->inode->dead)
+		return -ENOENT;   /* Linux: the cwd was removed (its dentry is unhashed) */
 	int err = path_to_string(t, &t->fs->cwd, buf, sizeof(buf));
 	if (err < 0)
 		return err;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,10 +42,31 @@ static int host_flags(struct inode *inode, unsigned flags)
 	return h;
 }
 
+/* A file whose name is gone is reopened the host's way, through /proc/self/fd of a
+ * descriptor we still hold: Linux opens a removed cwd's "." and /proc/<pid>/fd links of
+ * unlinked files too. */
+static int reopen_dead(struct inode *inode, int hflags)
+{
+	char link[64];
+	int fd, held = hostfs_held_fd(inode);
+
+	if (held < 0)
+		return -ENOENT;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", held);
+	do
+		fd = open(link, hflags & ~O_NOFOLLOW);
+	while (fd < 0 && errno == EINTR);
+	return fd < 0 ? -errno : fd;
+}
+
 static int open_host(struct inode *inode, int hflags)
 {
 	struct hostfs_loc loc;
-	int fd, err = hostfs_locate(inode, false, &loc);
+	int fd, err;
+
+	if (!HI(inode)->path)
+		return reopen_dead(inode, hflags);
+	err = hostfs_locate(inode, false, &loc);
 
 	if (err)
 		return err;

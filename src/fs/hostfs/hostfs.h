@@ -23,4 +23,10 @@ void hostfs_init(void);
  * copied. */
 void hostfs_set_jail(const char *prefix, bool append);
 
+/* The guest's name for a host file (an absolute host path, as the host's
+ * /proc/<pid>/maps shows it) as viewer sees it, through the hostfs mount whose host
+ * directory holds it; *dev gets that mount's device. -ENOENT if no mount holds it. */
+int hostfs_guest_path(struct task *viewer, const char *host_path, char *buf, size_t len,
+		      dev_t *dev);
+
 #endif

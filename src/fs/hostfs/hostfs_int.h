@@ -12,6 +12,8 @@
 
 struct hostfs_sb {
 	int rootfd;               /* O_PATH descriptor of the mounted host directory */
+	char *host_root;          /* its host path when mounted, for hostfs_guest_path; NULL if
+				   * the host could not say */
 	bool append;              /* the hostfs= jail's append flag, fixed at mount time */
 	/* Live inodes hashed by path, so a lookup finds the inode already in use (a FIFO's
 	 * openers must share one pipe) and a rename can re-path everything it moved. */
@@ -24,6 +26,8 @@ struct hostfs_inode {
 	struct list_head link;    /* in hostfs_sb.hash, or self-linked when unhashed */
 	struct list_head files;   /* of hostfs_file.link: host descriptors of this file */
 	int created_fd;           /* read-write descriptor from create, for the open that follows */
+	int orphan_fd;            /* taken just before the guest removed the name, so a dead
+				   * inode still in use (a removed cwd) keeps reaching its file */
 };
 
 struct hostfs_file {
@@ -61,6 +65,7 @@ char *hostfs_child_path(const char *dir, const char *name);
 int hostfs_open_dir(struct super_block *sb, const char *path);
 int hostfs_open_child_dir(struct inode *dir, const char *name);
 int hostfs_locate(struct inode *inode, bool allow_fd, struct hostfs_loc *loc);
+int hostfs_held_fd(struct inode *inode);
 void hostfs_loc_done(struct hostfs_loc *loc);
 int hostfs_statx_at(int dirfd, const char *name, struct statx *stx);
 
@@ -68,8 +73,10 @@ int hostfs_statx_at(int dirfd, const char *name, struct statx *stx);
 int hostfs_inode_for(struct super_block *sb, char *path, const struct statx *stx,
 		     struct inode **out);
 void hostfs_fill_inode(struct inode *inode, const struct statx *stx);
-void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool exchange);
-void hostfs_removed(struct super_block *sb, const char *path);
+int hostfs_pin(struct super_block *sb, int dirfd, const char *name, const char *path);
+void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool exchange,
+		  int replaced_fd);
+void hostfs_removed(struct super_block *sb, const char *path, int pin_fd);
 void hostfs_unhash_all(struct super_block *sb);
 
 /* inode.c */

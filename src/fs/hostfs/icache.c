@@ -5,9 +5,11 @@
  * one pipe) and lets a rename or unlink re-path or retire every inode it affects.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 #include "fs/hostfs/hostfs_int.h"
 
 static struct list_head *bucket(struct hostfs_sb *hsb, const char *path)
@@ -37,6 +39,39 @@ static void icache_retire(struct hostfs_inode *hi)
 	list_del_init(&hi->link);
 	free(hi->path);
 	hi->path = NULL;
+	hi->inode->dead = true;
+}
+
+/* A dead inode keeps pin_fd (see hostfs_pin), unless it already holds one. */
+static void icache_keep_pin(struct hostfs_inode *hi, int pin_fd)
+{
+	if (pin_fd < 0)
+		return;
+	if (hi && hi->orphan_fd < 0)
+		hi->orphan_fd = pin_fd;
+	else
+		close(pin_fd);
+}
+
+/*
+ * Before the guest removes or renames over name (path under the root) in dirfd: if an
+ * inode of that file is live, a descriptor of the file, for hostfs_removed or
+ * hostfs_moved to hand to it. Linux lets a process stat its removed cwd and chdir("..")
+ * from it; without the name, only a descriptor still reaches the host file. Directories
+ * are opened for reading where the host allows it, so fchmod and fchdir work on them.
+ */
+int hostfs_pin(struct super_block *sb, int dirfd, const char *name, const char *path)
+{
+	struct hostfs_inode *hi = icache_find(HSB(sb), path);
+	int fd = -1;
+
+	if (!hi)
+		return -1;
+	if (S_ISDIR(hi->inode->mode))
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
 }
 
 void hostfs_fill_inode(struct inode *inode, const struct statx *stx)
@@ -64,6 +99,7 @@ static struct inode *icache_new(struct super_block *sb, char *path, const struct
 	hi->inode = inode;
 	hi->path = path;
 	hi->created_fd = -1;
+	hi->orphan_fd = -1;
 	list_init(&hi->files);
 	list_add_tail(&hi->link, bucket(HSB(sb), path));
 	inode->priv = hi;
@@ -129,10 +165,13 @@ static bool icache_repath(struct hostfs_inode *hi, const char *from, const char 
 }
 
 /* After from was renamed to to (or swapped with it): every inode at or below either
- * name follows its file. */
-void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool exchange)
+ * name follows its file. The file renamed over dies, keeping replaced_fd (hostfs_pin of
+ * to, or -1). */
+void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool exchange,
+		  int replaced_fd)
 {
 	struct hostfs_sb *hsb = HSB(sb);
+	struct hostfs_inode *replaced = NULL;
 	struct list_head moved, *pos, *n;
 
 	/* Collected first: rehashing while walking the buckets could visit an inode twice. */
@@ -140,13 +179,20 @@ void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool
 	for (int b = 0; b < HOSTFS_HASH_SIZE; b++) {
 		list_for_each_safe(pos, n, &hsb->hash[b]) {
 			struct hostfs_inode *hi = list_entry(pos, struct hostfs_inode, link);
+			bool at_to = !strcmp(hi->path, to);
 			if (!icache_repath(hi, from, to, exchange))
 				continue;
 			list_del_init(&hi->link);
-			if (hi->path)
+			if (hi->path) {
 				list_add_tail(&hi->link, &moved);
+				continue;
+			}
+			hi->inode->dead = true;
+			if (at_to)
+				replaced = hi;
 		}
 	}
+	icache_keep_pin(replaced, replaced_fd);
 	list_for_each_safe(pos, n, &moved) {
 		struct hostfs_inode *hi = list_entry(pos, struct hostfs_inode, link);
 		list_del_init(&hi->link);
@@ -154,12 +200,14 @@ void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool
 	}
 }
 
-void hostfs_removed(struct super_block *sb, const char *path)
+/* The guest removed path; pin_fd is hostfs_pin's descriptor of it, or -1. */
+void hostfs_removed(struct super_block *sb, const char *path, int pin_fd)
 {
 	struct hostfs_inode *hi = icache_find(HSB(sb), path);
 
 	if (hi)
 		icache_retire(hi);
+	icache_keep_pin(hi, pin_fd);
 }
 
 /* At unmount: inodes still referenced (open files) outlive the hash table. */

@@ -344,21 +344,25 @@ static int hostfs_link(struct inode *old, struct inode *dir, const char *name)
 static int remove_entry(struct inode *dir, const char *name, int flags)
 {
 	char *path;
-	int dirfd, err;
+	int dirfd, pin, err;
 
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
 	dirfd = hostfs_open_child_dir(dir, name);
 	if (dirfd < 0)
 		return dirfd;
+	path = hostfs_child_path(HI(dir)->path, name);
+	pin = hostfs_pin(dir->sb, dirfd, name, path);
 	err = unlinkat(dirfd, name, flags) ? -errno : 0;
 	close(dirfd);
-	if (err)
-		return err;
-	path = hostfs_child_path(HI(dir)->path, name);
-	hostfs_removed(dir->sb, path);
+	if (err) {
+		if (pin >= 0)
+			close(pin);
+	} else {
+		hostfs_removed(dir->sb, path, pin);
+	}
 	free(path);
-	return 0;
+	return err;
 }
 
 static int hostfs_unlink(struct inode *dir, const char *name)
@@ -389,22 +393,21 @@ static int rename_host(struct super_block *sb, int odir, const char *oname, int 
 	return -errno;
 }
 
-static void renamed(struct inode *olddir, const char *oldname, struct inode *newdir,
-		    const char *newname, unsigned flags)
+static void renamed(struct inode *olddir, const char *oldname, const char *to,
+		    unsigned flags, int replaced_fd)
 {
 	char *from = hostfs_child_path(HI(olddir)->path, oldname);
-	char *to = hostfs_child_path(HI(newdir)->path, newname);
 
-	hostfs_moved(olddir->sb, from, to, flags & RENAME_EXCHANGE);
+	hostfs_moved(olddir->sb, from, to, flags & RENAME_EXCHANGE, replaced_fd);
 	free(from);
-	free(to);
 }
 
 static int hostfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir,
 			 const char *newname, unsigned flags)
 {
-	int odir, ndir, err;
+	int odir, ndir, pin, err;
 	struct statx stx;
+	char *to;
 
 	if (hostfs_rdonly(olddir->sb))
 		return -EROFS;
@@ -416,11 +419,16 @@ static int hostfs_rename(struct inode *olddir, const char *oldname, struct inode
 		close(odir);
 		return ndir;
 	}
+	to = hostfs_child_path(HI(newdir)->path, newname);
+	pin = (flags & RENAME_EXCHANGE) ? -1 : hostfs_pin(newdir->sb, ndir, newname, to);
 	err = rename_host(olddir->sb, odir, oldname, ndir, newname, flags);
 	/* Renaming one hard link over another of the same file succeeds and changes
 	 * nothing: the old name is still there and its inodes stay put. */
 	if (!err && ((flags & RENAME_EXCHANGE) || hostfs_statx_at(odir, oldname, &stx)))
-		renamed(olddir, oldname, newdir, newname, flags);
+		renamed(olddir, oldname, to, flags, pin);
+	else if (pin >= 0)
+		close(pin);
+	free(to);
 	close(odir);
 	close(ndir);
 	return err;
@@ -449,6 +457,8 @@ static void hostfs_destroy(struct inode *inode)
 	list_del_init(&hi->link);
 	if (hi->created_fd >= 0)
 		close(hi->created_fd);
+	if (hi->orphan_fd >= 0)
+		close(hi->orphan_fd);
 	free(hi->path);
 	free(hi);
 	inode->priv = NULL;

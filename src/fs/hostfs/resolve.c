@@ -76,19 +76,30 @@ static struct hostfs_file *first_open_file(struct inode *inode)
 	return list_entry(HI(inode)->files.next, struct hostfs_file, link);
 }
 
-/* Finds where host calls reach inode. With allow_fd, an open descriptor of the file is
+/* A host descriptor of the file itself, if we hold one: an open file's, or the one a
+ * removal left to a dead inode. -1 if none. */
+int hostfs_held_fd(struct inode *inode)
+{
+	struct hostfs_file *hf = first_open_file(inode);
+
+	if (hf)
+		return hf->fd;
+	return HI(inode)->path ? -1 : HI(inode)->orphan_fd;
+}
+
+/* Finds where host calls reach inode. With allow_fd, a descriptor of the file is
  * preferred: it still reaches the file after an unlink or a rename behind our back. */
 int hostfs_locate(struct inode *inode, bool allow_fd, struct hostfs_loc *loc)
 {
 	const char *path = HI(inode)->path;
-	struct hostfs_file *hf = allow_fd ? first_open_file(inode) : NULL;
+	int held = allow_fd ? hostfs_held_fd(inode) : -1;
 	char parent[PATH_MAX];
 	const char *slash;
 	int fd;
 
 	*loc = (struct hostfs_loc){ .dirfd = HSB(inode->sb)->rootfd, .name = ".", .fd = -1 };
-	if (hf) {
-		loc->dirfd = loc->fd = hf->fd;
+	if (held >= 0) {
+		loc->dirfd = loc->fd = held;
 		loc->name = "";
 		return 0;
 	}

@@ -104,8 +104,24 @@ static void hostfs_kill(struct super_block *sb)
 	sb->root = NULL;
 	hostfs_unhash_all(sb);
 	close(hsb->rootfd);
+	free(hsb->host_root);
 	free(hsb);
 	free(sb);
+}
+
+/* Where the root is on the host, as the host names it in /proc/<pid>/maps: asked once,
+ * from the descriptor, so it is the real path even through the jail or symlinks. */
+static char *host_root_path(int rootfd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || path[0] != '/')
+		return NULL;
+	path[n] = '\0';
+	return xstrdup(path);
 }
 
 static struct super_block *new_super(int rootfd, unsigned long flags)
@@ -114,6 +130,7 @@ static struct super_block *new_super(int rootfd, unsigned long flags)
 	struct hostfs_sb *hsb = xcalloc(1, sizeof(*hsb));
 
 	hsb->rootfd = rootfd;
+	hsb->host_root = host_root_path(rootfd);
 	hsb->append = jail_append;
 	for (int b = 0; b < HOSTFS_HASH_SIZE; b++)
 		list_init(&hsb->hash[b]);

@@ -143,12 +143,12 @@ struct maps_line {
 	unsigned long long offset;
 	unsigned dev_major, dev_minor;
 	unsigned long inode;
-	char name[256];
+	char name[PATH_MAX];
 };
 
 static bool maps_parse_line(const char *line, size_t len, struct maps_line *m)
 {
-	char buf[512];
+	char buf[PATH_MAX + 128];
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
 	memcpy(buf, line, len);
@@ -172,31 +172,59 @@ static bool maps_name_is_kernel_area(const char *name)
 	return false;
 }
 
-/* The name the guest sees: its own heap and stack, the host's vDSO areas, else nothing
- * (host file names and memfds say nothing true about guest files). */
-static const char *maps_guest_name(const struct maps_line *m, const struct proc_maps_hints *h)
+/* A file mapping's guest path (the host's " (deleted)" kept) and device, by the hints'
+ * guest_file. False for memfds and files that are not the guest's. */
+static bool maps_guest_file(const struct maps_line *m, const struct proc_maps_hints *h,
+			    char *out, size_t len, dev_t *dev)
+{
+	static const char deleted[] = " (deleted)";
+	char host[sizeof(m->name)];
+	size_t n = strlen(m->name), dl = sizeof(deleted) - 1;
+	bool gone = n > dl && strcmp(m->name + n - dl, deleted) == 0;
+	if (!h->guest_file || m->inode == 0 || m->name[0] != '/')
+		return false;
+	snprintf(host, sizeof(host), "%.*s", (int)(gone ? n - dl : n), m->name);
+	if (h->guest_file(h->ctx, host, out, len - dl, dev) < 0)
+		return false;
+	if (gone)
+		strcat(out, deleted);
+	return true;
+}
+
+/* The name the guest sees: its own files, heap and stack, the host's vDSO areas, else
+ * nothing (host file names and memfds say nothing true about guest files). Linux names
+ * [heap] the mapping that overlaps the brk area (vma_is_initial_heap): here the heap
+ * shares its mapping with the bss. */
+static const char *maps_guest_name(const struct maps_line *m, const struct proc_maps_hints *h,
+				   char *file, size_t len, dev_t *dev)
 {
 	bool anon = m->inode == 0;
 	if (maps_name_is_kernel_area(m->name))
 		return m->name;
+	/* shared anonymous memory: Linux names it so in the guest too */
+	if (strcmp(m->name, "/dev/zero (deleted)") == 0)
+		return m->name;
+	if (maps_guest_file(m, h, file, len, dev))
+		return file;
 	if (h->stack_top && anon && m->start < h->stack_top && h->stack_top <= m->end)
 		return "[stack]";
 	if (!h->stack_top && strcmp(m->name, "[stack]") == 0)
 		return m->name;
-	if (h->brk > h->brk_start && anon && m->start >= h->brk_start &&
-	    m->end <= PAGE_ALIGN(h->brk))
+	if (h->brk > h->brk_start && anon && m->start < h->brk && m->end > h->brk_start)
 		return "[heap]";
 	if (!h->brk && strcmp(m->name, "[heap]") == 0)
 		return m->name;
 	return "";
 }
 
-static void maps_emit(struct proc_buf *b, const struct maps_line *m, const char *name)
+/* dev is the guest's device of a guest file (its inode number is the host's, as
+ * hostfs reports it), 0 for everything else. */
+static void maps_emit(struct proc_buf *b, const struct maps_line *m, const char *name, dev_t dev)
 {
 	size_t start = b->len;
 	/* a host file's device and inode number would be meaningless in the guest */
 	proc_printf(b, "%08lx-%08lx %s %08llx %02x:%02x %lu ", m->start, m->end, m->perms,
-		    m->offset, 0u, 0u, 0UL);
+		    m->offset, dev ? major(dev) : 0u, dev ? minor(dev) : 0u, dev ? m->inode : 0UL);
 	if (*name) {
 		/* Linux pads the header to 72 columns, then one space, then the name */
 		pbuf_pad(b, start, 72);
@@ -214,9 +242,13 @@ void proc_rewrite_maps(struct proc_buf *b, const char *host, size_t len,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct maps_line m;
+		char file[PATH_MAX];
+		dev_t dev = 0;
 		if (maps_parse_line(p, n, &m) &&
-		    !(m.start < STUB_WINDOW_END && m.end > STUB_WINDOW_START))
-			maps_emit(b, &m, maps_guest_name(&m, h));
+		    !(m.start < STUB_WINDOW_END && m.end > STUB_WINDOW_START)) {
+			const char *name = maps_guest_name(&m, h, file, sizeof(file), &dev);
+			maps_emit(b, &m, name, dev);
+		}
 		p += n + 1;
 	}
 }

@@ -65,11 +65,16 @@ void proc_format_meminfo(struct proc_buf *b, const struct proc_meminfo *m);
 /* /proc/<pid>/limits for the RLIM_NLIMITS limits of rl. */
 void proc_format_limits(struct proc_buf *b, const struct rlimit *rl);
 
-/* Rewrites a host /proc/<pid>/maps text for the guest: drops the stub window, hides
- * host file names and identities, and names the guest's own heap and stack. */
+/* Rewrites a host /proc/<pid>/maps text for the guest: drops the stub window, names
+ * file mappings by their guest paths and hides every other host file name and identity,
+ * and names the guest's own heap and stack. */
 struct proc_maps_hints {
 	unsigned long brk_start, brk;   /* the guest heap; 0,0 when unknown */
 	unsigned long stack_top;        /* inside the guest stack's mapping; 0 when unknown */
+	/* The guest path of the host file at host_path into buf, and the device the guest
+	 * sees it on; -errno when it is no file of the guest's. NULL: no file names. */
+	int (*guest_file)(void *ctx, const char *host_path, char *buf, size_t len, dev_t *dev);
+	void *ctx;
 };
 void proc_rewrite_maps(struct proc_buf *b, const char *host, size_t len,
 		       const struct proc_maps_hints *h);

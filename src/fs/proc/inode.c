@@ -142,6 +142,12 @@ static long proc_readlink(struct inode *inode, char *buf, size_t len)
 	return (long)tl;
 }
 
+static int proc_get_link_path(struct inode *inode, struct task *t, struct path *out)
+{
+	const struct proc_node *n = inode_node(inode);
+	return n->entry->get_path ? n->entry->get_path(n, t, out) : 1;
+}
+
 /* Generates the whole text of n as reader sees it. */
 static int node_generate(const struct proc_node *n, struct task *reader, struct proc_buf *b)
 {
@@ -273,6 +279,7 @@ static const struct inode_ops proc_iops = {
 	.getattr = proc_getattr,
 	.setattr = proc_setattr,
 	.readlink = proc_readlink,
+	.get_link_path = proc_get_link_path,
 	.open = proc_open,
 	.destroy = proc_destroy,
 };

@@ -41,6 +41,8 @@ struct proc_entry {
 	int (*write)(const struct proc_node *n, struct task *writer, const char *buf, size_t len);
 	/* Writes the NUL-terminated target into buf. */
 	int (*readlink)(const struct proc_node *n, struct task *reader, char *buf, size_t len);
+	/* A magic link's path (see inode_ops.get_link_path); NULL: follow the text. */
+	int (*get_path)(const struct proc_node *n, struct task *reader, struct path *out);
 	const struct proc_dir *dir;
 	void *data;     /* the entry's own (a sysctl's variable, a registered callback) */
 };

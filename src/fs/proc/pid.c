@@ -140,7 +140,9 @@ static int show_limits(struct proc_buf *b, const struct proc_node *n, struct tas
 	return 0;
 }
 
-static int path_link(const struct proc_node *n, struct task *reader, bool root, char *buf, size_t len)
+/* The target's cwd or root, if reader may see it. */
+static int task_path(const struct proc_node *n, struct task *reader, bool root, struct task **owner,
+		     struct path **out)
 {
 	struct thread_group *tg;
 	struct task *t;
@@ -149,8 +151,32 @@ static int path_link(const struct proc_node *n, struct task *reader, bool root, 
 		return err;
 	if (!t || !t->fs)
 		return -ENOENT;
+	*owner = t;
+	*out = root ? &t->fs->root : &t->fs->cwd;
+	return 0;
+}
+
+static int path_link(const struct proc_node *n, struct task *reader, bool root, char *buf, size_t len)
+{
+	struct task *t;
+	struct path *p;
+	int err = task_path(n, reader, root, &t, &p);
+	if (err < 0)
+		return err;
 	struct task *viewer = reader && reader->fs ? reader : t;
-	return path_to_string(viewer, root ? &t->fs->root : &t->fs->cwd, buf, len);
+	return path_to_string_deleted(viewer, p, buf, len);
+}
+
+static int path_link_get(const struct proc_node *n, struct task *reader, bool root, struct path *out)
+{
+	struct task *t;
+	struct path *p;
+	int err = task_path(n, reader, root, &t, &p);
+	if (err < 0)
+		return err;
+	*out = *p;
+	path_get(out);
+	return 0;
 }
 
 static int cwd_readlink(const struct proc_node *n, struct task *reader, char *buf, size_t len)
@@ -158,9 +184,19 @@ static int cwd_readlink(const struct proc_node *n, struct task *reader, char *bu
 	return path_link(n, reader, false, buf, len);
 }
 
+static int cwd_get_path(const struct proc_node *n, struct task *reader, struct path *out)
+{
+	return path_link_get(n, reader, false, out);
+}
+
 static int root_readlink(const struct proc_node *n, struct task *reader, char *buf, size_t len)
 {
 	return path_link(n, reader, true, buf, len);
+}
+
+static int root_get_path(const struct proc_node *n, struct task *reader, struct path *out)
+{
+	return path_link_get(n, reader, true, out);
 }
 
 static int exe_readlink(const struct proc_node *n, struct task *reader, char *buf, size_t len)
@@ -368,8 +404,8 @@ static const struct proc_entry pid_entries[] = {
 	FILE_ENTRY("stat", 0444, proc_show_stat),
 	FILE_ENTRY("statm", 0444, proc_show_statm),
 	FILE_ENTRY("maps", 0444, proc_show_maps),
-	LINK_ENTRY("cwd", cwd_readlink),
-	LINK_ENTRY("root", root_readlink),
+	{ .name = "cwd", .mode = S_IFLNK | 0777, .readlink = cwd_readlink, .get_path = cwd_get_path },
+	{ .name = "root", .mode = S_IFLNK | 0777, .readlink = root_readlink, .get_path = root_get_path },
 	LINK_ENTRY("exe", exe_readlink),
 	FILE_ENTRY("mounts", 0444, proc_show_mounts),
 	FILE_ENTRY("mountinfo", 0444, proc_show_mountinfo),

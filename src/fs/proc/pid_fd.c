@@ -36,7 +36,7 @@ static const char *anon_name(const struct file_ops *fops)
 int proc_file_name(struct task *reader, struct file *f, char *buf, size_t len)
 {
 	if (f->path.dentry && f->path.mnt && reader && reader->fs)
-		return path_to_string(reader, &f->path, buf, len);
+		return path_to_string_deleted(reader, &f->path, buf, len);
 	mode_t mode = f->inode ? f->inode->mode : 0;
 	unsigned long long ino = f->inode ? (unsigned long long)f->inode->ino : 0;
 	int n;
@@ -113,8 +113,24 @@ static int show_fdinfo(struct proc_buf *b, const struct proc_node *n, struct tas
 	return 0;
 }
 
+/* Opening /proc/<pid>/fd/N reaches the file itself, even one whose name is gone. Files
+ * without a path (pipes, sockets, anonymous inodes) are followed by their text. */
+static int fd_get_path(const struct proc_node *n, struct task *reader, struct path *out)
+{
+	struct task *t;
+	struct file *f;
+	int err = node_file(n, reader, &t, &f);
+	if (err < 0)
+		return err;
+	if (!f->path.dentry || !f->path.mnt)
+		return 1;
+	*out = f->path;
+	path_get(out);
+	return 0;
+}
+
 static const struct proc_entry fd_link_entry = {
-	.name = "<fd>", .mode = S_IFLNK | 0700, .readlink = fd_readlink,
+	.name = "<fd>", .mode = S_IFLNK | 0700, .readlink = fd_readlink, .get_path = fd_get_path,
 };
 static const struct proc_entry fdinfo_entry = {
 	.name = "<fdinfo>", .mode = S_IFREG | 0444, .show = show_fdinfo,

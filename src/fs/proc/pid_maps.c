@@ -1,11 +1,18 @@
 /*
  * /proc/<pid>/maps: the host knows the guest's mappings (guest memory is the task host's
- * memory); we show them without the stub window and without host file names.
+ * memory); we show them without the stub window, with guest paths for host file names.
  */
 #include <stdlib.h>
+#include "fs/hostfs/hostfs.h"
 #include "fs/proc/format.h"
 #include "fs/proc/hostproc.h"
 #include "fs/proc/internal.h"
+
+/* Guest files are hostfs files: mmap maps their host descriptors. */
+static int maps_guest_file(void *ctx, const char *host_path, char *buf, size_t len, dev_t *dev)
+{
+	return hostfs_guest_path(ctx, host_path, buf, len, dev);
+}
 
 int proc_show_maps(struct proc_buf *b, const struct proc_node *n, struct task *reader)
 {
@@ -22,6 +29,7 @@ int proc_show_maps(struct proc_buf *b, const struct proc_node *n, struct task *r
 		return 0;
 	struct proc_maps_hints h = {
 		.brk_start = tg->brk_start, .brk = tg->brk, .stack_top = tg->stack_top,
+		.guest_file = maps_guest_file, .ctx = proc_reader_or_init(reader),
 	};
 	proc_rewrite_maps(b, host, len, &h);
 	free(host);

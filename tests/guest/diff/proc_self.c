@@ -7,7 +7,9 @@
  * zombie children, /proc/self/task, /proc/<missing> ENOENT. */
 #include "check.h"
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/sysmacros.h>
 
 static int mounted_here;
 
@@ -66,6 +68,62 @@ static void *sleeper(void *a)
 	(void)a;
 	msleep(200);
 	return NULL;
+}
+
+/* The line of /proc/self/maps naming path (" path\n" at its end), or NULL. */
+static const char *maps_line_of(const char *maps, const char *path)
+{
+	static char line[4096];
+	size_t pl = strlen(path);
+	for (const char *l = maps; *l; ) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		if (n > pl && l[n - pl - 1] == ' ' && memcmp(l + n - pl, path, pl) == 0) {
+			snprintf(line, sizeof line, "%.*s", (int)n, l);
+			return line;
+		}
+		l += n + (nl ? 1 : 0);
+	}
+	return NULL;
+}
+
+/* A file mapping's line carries the file's guest path, device and inode number. */
+static void show_maps_file(const char *label, const char *maps, const char *path)
+{
+	struct stat st;
+	const char *line = maps_line_of(maps, path);
+	unsigned maj = 0, min = 0;
+	unsigned long ino = 0;
+	SHOW_BOOL(label, line != NULL);
+	if (!line || stat(path, &st) != 0 ||
+	    sscanf(line, "%*x-%*x %*s %*x %x:%x %lu", &maj, &min, &ino) != 3)
+		return;
+	SHOW_BOOL("  its device and inode are the file's",
+		  maj == major(st.st_dev) && min == minor(st.st_dev) && ino == st.st_ino);
+}
+
+static void maps_checks(void)
+{
+	static char maps[65536];
+	char exe[4096], file[4096];
+	if (!realpath(self_exe, exe))
+		snprintf(exe, sizeof exe, "%s", self_exe);
+	write_file("mapped", "mapped file", 0644);
+	realpath("mapped", file);
+	int fd = open("mapped", O_RDONLY);
+	void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	void *heap = malloc(50000);
+	read_file("/proc/self/maps", maps, sizeof maps);
+	show_maps_file("/proc/self/maps names our executable by its path", maps, exe);
+	show_maps_file("/proc/self/maps names a mapped file by its path", maps, file);
+	SHOW_BOOL("/proc/self/maps has [heap] after malloc", strstr(maps, "[heap]") != NULL);
+	unlink("mapped");
+	read_file("/proc/self/maps", maps, sizeof maps);
+	strcat(file, " (deleted)");
+	SHOW_BOOL("an unlinked mapped file is \"(deleted)\"", maps_line_of(maps, file) != NULL);
+	free(heap);
+	munmap(m, 4096);
+	close(fd);
 }
 
 int test_main(int argc, char **argv)
@@ -202,6 +260,7 @@ int test_main(int argc, char **argv)
 	read_file("/proc/self/maps", buf, sizeof buf);
 	SHOW_BOOL("/proc/self/maps has [stack]", strstr(buf, "[stack]") != NULL);
 	SHOW_BOOL("/proc/self/maps mentions our executable", strstr(buf, base) != NULL);
+	maps_checks();
 
 	/* other processes */
 	fflush(stdout);
