@@ -93,6 +93,8 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode
 {
 	struct path p;
 	int err;
+	if (flags & O_PATH)   /* Linux ignores every other flag with O_PATH (build_open_flags) */
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	unsigned lf = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
 	if (flags & O_DIRECTORY)
 		lf |= LOOKUP_DIRECTORY;
@@ -134,7 +136,8 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode
 		err = path_walk(t, dirfd, name, lf, &p);
 		if (err < 0)
 			return err;
-		err = vfs_open_path(t, &p, flags & ~O_CREAT, out);
+		/* O_CREAT stays: an existing directory is EISDIR (Linux's do_open) */
+		err = vfs_open_path(t, &p, flags, out);
 		path_put(&p);
 		return err;
 	}

@@ -9,13 +9,13 @@
 
 #define IO_CHUNK (1 << 20)
 
-static bool may_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
-static bool may_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
+bool file_may_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
+bool file_may_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
 
 /* One read into guest memory; pos NULL means the file position. */
 static long do_read(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
 {
-	if (!may_read(f))
+	if (!file_may_read(f))
 		return -EBADF;
 	if (!f->fops || !f->fops->read)
 		return f->inode && S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
@@ -34,7 +34,7 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 
 /* RLIMIT_FSIZE on a regular file: a write crossing the limit is cut short at it, one
  * starting at or past it fails with EFBIG and a SIGXFSZ (Linux's generic_write_checks). */
-static long fsize_check(struct task *t, struct file *f, const off_t *pos, size_t *len)
+long fsize_check(struct task *t, struct file *f, const off_t *pos, size_t *len)
 {
 	rlim_t limit = t->tg->rlim[RLIMIT_FSIZE].rlim_cur;
 	if (limit == RLIM_INFINITY || *len == 0)
@@ -87,7 +87,7 @@ static long write_all_blocking(struct task *t, struct file *f, unsigned long buf
 
 static long do_write(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
 {
-	if (!may_write(f))
+	if (!file_may_write(f))
 		return -EBADF;
 	if (!f->fops || !f->fops->write)
 		return -EINVAL;
@@ -137,7 +137,7 @@ long sys_write(struct task *t, struct syscall_args *a)
 	return do_write(t, f, a->a[1], a->a[2], NULL);
 }
 
-static bool seekable(struct file *f)
+bool file_seekable(struct file *f)
 {
 	/* anonymous inodes (eventfd, epoll, timerfd) have no type, and no pread in Linux */
 	return f->inode && (f->inode->mode & S_IFMT) && !S_ISFIFO(f->inode->mode) &&
@@ -152,7 +152,7 @@ long sys_pread64(struct task *t, struct syscall_args *a)
 		return -EBADF;
 	if ((long)a->a[3] < 0)
 		return -EINVAL;
-	if (!seekable(f))
+	if (!file_seekable(f))
 		return -ESPIPE;
 	off_t pos = (off_t)a->a[3];
 	return do_read(t, f, a->a[1], a->a[2], &pos);
@@ -165,7 +165,7 @@ long sys_pwrite64(struct task *t, struct syscall_args *a)
 		return -EBADF;
 	if ((long)a->a[3] < 0)
 		return -EINVAL;
-	if (!seekable(f))
+	if (!file_seekable(f))
 		return -ESPIPE;
 	off_t pos = (off_t)a->a[3];
 	return do_write(t, f, a->a[1], a->a[2], &pos);

@@ -15,12 +15,19 @@ int resolve_at(struct task *t, int dirfd, unsigned long upath, int atflags, stru
 /* hooks with weak defaults, overridden by subsystems that need them */
 void file_opened_hook(struct task *t, struct file *f, int flags);
 long fcntl_more(struct task *t, struct file *f, int fd, int cmd, unsigned long arg);
+/* the data path's checks (fs_rw.c), shared with fs_copy.c */
+bool file_may_read(struct file *f);
+bool file_may_write(struct file *f);
+bool file_seekable(struct file *f);   /* pread/pwrite allowed (else ESPIPE) */
+long fsize_check(struct task *t, struct file *f, const off_t *pos, size_t *len);
 
 /* fs: descriptors and data */
 SYSCALL(read); SYSCALL(write); SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(readv);
 SYSCALL(writev); SYSCALL(preadv); SYSCALL(pwritev); SYSCALL(lseek); SYSCALL(ioctl);
 SYSCALL(open); SYSCALL(openat); SYSCALL(creat); SYSCALL(close); SYSCALL(close_range);
 SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(pipe); SYSCALL(pipe2); SYSCALL(fcntl);
+/* fs: copies between files (fs_copy.c) */
+SYSCALL(sendfile); SYSCALL(copy_file_range); SYSCALL(splice); SYSCALL(tee);
 /* fs: names and attributes */
 SYSCALL(stat); SYSCALL(lstat); SYSCALL(fstat); SYSCALL(newfstatat); SYSCALL(statx);
 SYSCALL(getdents64); SYSCALL(getcwd); SYSCALL(chdir); SYSCALL(fchdir); SYSCALL(access);

@@ -34,6 +34,11 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(pipe, pipe, SC_FULL),
 	E(pipe2, pipe2, SC_FULL),
 	E(fcntl, fcntl, SC_PARTIAL, "no locks, leases or notify"),
+	/* fs: copies between files (fs_copy.c) */
+	E(sendfile, sendfile, SC_PARTIAL, "the input must be a regular file (Linux also splices sockets and ttys into pipes)"),
+	E(copy_file_range, copy_file_range, SC_FULL),
+	E(splice, splice, SC_STUB, "EINVAL: not yet"),
+	E(tee, tee, SC_STUB, "EINVAL: not yet"),
 	/* fs: names and attributes */
 	E(stat, stat, SC_FULL),
 	E(lstat, lstat, SC_FULL),
