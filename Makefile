@@ -20,7 +20,11 @@ LOBJ  := $(LSRC:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(patsubst tools/%/,%,$(sort $(dir $(wildcard tools/*/*.c))))
 
 .PHONY: all tools test run install clean deps rootfs unit san
-all: $(BUILD)/umlinux $(BUILD)/linux tools
+all: $(BUILD)/umlinux $(BUILD)/linux tools docs/syscalls.md
+
+# The syscall table as a document, regenerated from the table by every build.
+docs/syscalls.md: $(BUILD)/umlinux
+	$(BUILD)/umlinux --syscall-table > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
