@@ -19,7 +19,7 @@ KOBJ  := $(KSRC:%.c=$(BUILD)/obj/%.o) $(LSRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/
 LOBJ  := $(LSRC:%.c=$(BUILD)/obj/%.o)
 TOOLS := $(patsubst tools/%/,%,$(sort $(dir $(wildcard tools/*/*.c))))
 
-.PHONY: all tools test run install clean deps rootfs unit san
+.PHONY: all tools test run install clean deps rootfs unit san fuzz
 all: $(BUILD)/umlinux $(BUILD)/linux tools docs/syscalls.md
 
 # The syscall table as a document, regenerated from the table by every build.
@@ -89,3 +89,12 @@ unit: $(UNIT_BIN)
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 san:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" build-san/umlinux
+
+# Fuzz harnesses (libFuzzer, needs clang): tests/fuzz/fuzz_<name>.c linked with lib/*.c.
+FUZZ_CC  ?= clang
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LSRC) $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -O1 -g -fsanitize=fuzzer,address,undefined $< $(LSRC) -o $@
+fuzz: $(FUZZ_BIN)
