@@ -387,8 +387,14 @@ static bool init_protected(struct thread_group *tg, int sig)
 {
 	if (tg != init_tg)
 		return false;
-	return sig == SIGKILL || sig == SIGSTOP ||
-	       tg->sighand->action[sig].handler == (unsigned long)SIG_DFL;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return true;
+	if (tg->sighand->action[sig].handler != (unsigned long)SIG_DFL)
+		return false;
+	/* a blocked signal is queued whatever its handler (BusyBox init blocks SIGUSR2 and
+	 * takes it with sigtimedwait) */
+	struct task *l = tg_leader(tg);
+	return !l || !(task_sigmask(l) & SIGMASK(sig));
 }
 
 long sys_kill(struct task *t, struct syscall_args *a)

@@ -102,13 +102,16 @@ int console_init(const char *con0_spec)
 	register_devices();
 	atexit(console_restore_host);
 	loop_on_sigwinch(console_host_winch);
-	printk("<6>Initialized stdio console driver\n");
-	if (!tty)
+	if (!tty) {
+		printk("<6>Initialized stdio console driver\n");
 		return 0;
+	}
 	tty_set_console(0, tty);
 	add_dev_node(0);
 	add_dev_node(1);   /* con0 until con1 gets a channel of its own */
+	/* the host terminal is raw by now: kernel text must go through our \r\n sink */
 	printk_set_console(console_write_kernel);
+	printk("<6>Initialized stdio console driver\n");
 	chan_start_input(tty->chan);
 	printk("<6>Console initialized on /dev/tty0\n");
 	printk("<6>printk: console [tty0] enabled\n");
