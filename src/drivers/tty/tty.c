@@ -327,10 +327,12 @@ void tty_open_maybe_ctty(struct task *t, struct file *f, int flags)
 		return;
 	struct tty *tty = ((struct tty_file *)f->priv)->tty;
 	struct thread_group *tg = t->tg;
-	if (tg->sid != tg->tgid || tg->ctty || tty->session)
+	if (tg->sid != tg->tgid || tg->ctty || (tty->session && !tty_held_by_init_only(tty)))
 		return;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return;
+	if (tty->session && tg != init_tg)
+		tty_clear_session_ctty(tty->session);   /* init's implicit hold yields */
 	tty_set_ctty(tty, tg);
 }
 

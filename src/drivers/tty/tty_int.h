@@ -59,6 +59,7 @@ void tty_kill_pgrp(pid_t pgrp, int sig);
 long tty_job_check(struct tty *tty, struct task *t, int sig);
 void tty_set_ctty(struct tty *tty, struct thread_group *tg);
 void tty_clear_session_ctty(pid_t sid);
+bool tty_held_by_init_only(struct tty *tty);   /* the console as init got it at boot */
 /* pid's session as TIOCSPGRP sees it: its process group's, else its own; -ESRCH. */
 long tty_session_of_pgrp(pid_t pgrp);
 long tty_ioctl_sctty(struct tty *tty, struct file *f, struct task *t, unsigned long arg);

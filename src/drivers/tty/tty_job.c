@@ -135,6 +135,18 @@ void tty_session_leader_exit(struct thread_group *tg)
 	tty_hangup(tty);
 }
 
+/*
+ * umlinux hands init the console as its controlling terminal (docs/architecture.md) so
+ * that a shell as init has job control. A real init never holds one on Linux, so the
+ * console yields to the first other session that asks for it (BusyBox init's and
+ * getty's setsid + TIOCSCTTY), as if init had never had it.
+ */
+bool tty_held_by_init_only(struct tty *tty)
+{
+	return tty->session && init_tg && tty->session == init_tg->sid &&
+	       init_tg->sid == init_tg->tgid;
+}
+
 long tty_ioctl_sctty(struct tty *tty, struct file *f, struct task *t, unsigned long arg)
 {
 	struct thread_group *tg = t->tg;
@@ -143,7 +155,9 @@ long tty_ioctl_sctty(struct tty *tty, struct file *f, struct task *t, unsigned l
 		return 0;
 	if (!leader || tg->ctty)
 		return -EPERM;
-	if (tty->session) {
+	if (tty_held_by_init_only(tty)) {
+		tty_clear_session_ctty(tty->session);
+	} else if (tty->session) {
 		if (arg != 1 || !root)
 			return -EPERM;
 		tty_clear_session_ctty(tty->session);   /* root steals it */
