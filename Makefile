@@ -58,7 +58,7 @@ rootfs: deps
 	@scripts/make-busybox-root.sh
 
 run: deps all rootfs
-	$(BUILD)/umlinux root=/dev/root rootfstype=hostfs rootflags=$$(scripts/make-busybox-root.sh --path) mem=128M init=/bin/sh
+	$(BUILD)/umlinux root=/dev/root rootfstype=hostfs rootflags=$$(scripts/make-busybox-root.sh --path) mem=128M
 
 test: deps
 	@tests/run-all.sh

@@ -106,6 +106,22 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PS1='\u@\h:\w\$ '
 EOF
     echo /bin/sh >"$dir/etc/shells"
+    # BusyBox init (the default /sbin/init): mount the virtual filesystems, a login
+    # shell on the console, clean shutdown on poweroff/reboot/ctrl-alt-del.
+    mkdir -p "$dir/etc/init.d"
+    cat >"$dir/etc/inittab" <<'EOF'
+::sysinit:/etc/init.d/rcS
+::respawn:-/bin/sh
+::ctrlaltdel:/sbin/reboot
+::shutdown:/bin/umount -a -r
+EOF
+    cat >"$dir/etc/init.d/rcS" <<'EOF'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys 2>/dev/null
+hostname -F /etc/hostname
+EOF
+    chmod 0755 "$dir/etc/init.d/rcS"
 
     if [ "$(id -u)" -eq 0 ]; then
         chown 1000:1000 "$dir/home/user"

@@ -88,5 +88,20 @@ if printf 'int main(void){*(volatile int *)0 = 1; return 0;}\n' | gcc -static -x
 else
 	skip console/panic-exit "no gcc to build a faulting init"
 fi
+# The default machine (make run): BusyBox init with /etc/inittab, a login shell on the
+# console with job control, poweroff through init.
+T send-keys -t con "clear; stty -g > $TMPDIR/stty.before5; $UMLINUX quiet root=/dev/root rootfstype=hostfs rootflags=$root uml_dir=$TMPDIR/uml; echo in''it-rc=\$?; stty -g > $TMPDIR/stty.after5" Enter
+if wait_for "root@umlinux" 15; then pass console/busybox-init-login-shell; else fail console/busybox-init-login-shell "$(screen | tail -4)"; fi
+T send-keys -t con "ps | grep -c '[/]sbin/init'" Enter
+wait_for "1" 5
+T send-keys -t con "sleep 40" Enter
+sleep 1
+T send-keys -t con C-z
+wait_for "Stopped" 5 && pass console/busybox-init-job-control || fail console/busybox-init-job-control "$(screen | tail -4)"
+T send-keys -t con "kill -9 %1; poweroff" Enter
+wait_for "init-rc=0" 15 && pass console/busybox-init-poweroff || fail console/busybox-init-poweroff "$(screen | tail -4)"
+sleep 0.3
+cmp -s "$TMPDIR/stty.before5" "$TMPDIR/stty.after5" && pass console/terminal-restored-init \
+	|| fail console/terminal-restored-init "settings differ after poweroff"
 T kill-server 2>/dev/null
 finish
