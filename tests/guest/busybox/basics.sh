@@ -56,5 +56,10 @@ check su-denied "1000 denied" "$(su user -s /bin/sh -c "id -u; (echo x >> $W/roo
 # Debian's busybox-static has no chpst; su -c with a login shell covers the same ground
 check su-login-denied "1000 denied" "$(su - user -c "id -u; (echo x > $W/rootfile) 2>/dev/null && echo allowed || echo denied" | tr '\n' ' ' | sed 's/ $//')"
 check rootfile-intact "secret" "$(cat rootfile)"
+# the hostfs root is a jail: "..", absolute symlinks and /proc magic links stay inside
+check dotdot-jail "umlinux" "$(cat /../../../../etc/hostname)"
+ln -s /../../../etc/hostname $W/abs-link
+check symlink-jail "umlinux" "$(cat $W/abs-link)"
+check proc-root-jail "umlinux" "$(cat /proc/self/root/../../etc/hostname)"
 cd / && rm -rf $W
 echo "done"
