@@ -1,6 +1,7 @@
 /* Descriptor tables (shared or copied as clone says) and the fs_struct (root, cwd, umask). */
 #include <stdlib.h>
 #include <string.h>
+#include "fs/locks.h"
 #include "fs/vfs.h"
 
 #define FD_INITIAL 64
@@ -33,8 +34,10 @@ void files_put(struct files_struct *fs)
 {
 	if (!fs || --fs->refcount > 0)
 		return;
-	for (int i = 0; i < fs->max; i++)
+	for (int i = 0; i < fs->max; i++) {
+		locks_remove_posix(fs, fs->fd[i]);   /* the table owned them */
 		file_put(fs->fd[i]);
+	}
 	free(fs->fd);
 	free(fs->cloexec);
 	free(fs);
@@ -132,6 +135,7 @@ void files_close_on_exec(struct files_struct *fs)
 {
 	for (int i = 0; i < fs->max; i++) {
 		if (fs->fd[i] && fs->cloexec[i]) {
+			locks_remove_posix(fs, fs->fd[i]);   /* a close like any other */
 			file_put(fs->fd[i]);
 			fs->fd[i] = NULL;
 			fs->cloexec[i] = 0;

@@ -1,6 +1,7 @@
 /* Lifetimes of inodes, dentries, paths and open files: explicit reference counts. */
 #include <stdlib.h>
 #include <string.h>
+#include "fs/locks.h"
 #include "fs/vfs.h"
 
 struct inode *inode_new(struct super_block *sb, uint64_t ino, mode_t mode,
@@ -105,6 +106,7 @@ void file_put(struct file *f)
 	if (!f || --f->refcount > 0)
 		return;
 	eventpoll_file_released(f);   /* epoll holds files weakly: drop its items first */
+	locks_file_released(f);       /* OFD and flock locks belong to the open file */
 	if (f->fops && f->fops->release)
 		f->fops->release(f);
 	if (!f->path.dentry && f->inode)

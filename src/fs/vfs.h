@@ -175,6 +175,10 @@ struct file {
 	const struct file_ops *fops;
 	void *priv;
 	int host_fd;             /* -1 unless backed by a host descriptor */
+	/* F_SETOWN(_EX) and F_SETSIG: recorded and reported (no SIGIO is sent yet) */
+	int owner_type;          /* F_OWNER_TID (0, Linux's default), _PID or _PGRP */
+	pid_t owner_pid;
+	int owner_sig;
 };
 
 struct files_struct {

@@ -219,7 +219,9 @@ long sys_writev(struct task *t, struct syscall_args *a)
 	return f ? do_vec(t, f, a->a[1], a->a[2], NULL, true) : -EBADF;
 }
 
-long sys_preadv(struct task *t, struct syscall_args *a)
+/* preadv/pwritev: vectors at an explicit offset (the high word of pos_h is unused on
+ * x86-64, where pos_l holds the whole offset). */
+static long do_pvec(struct task *t, struct syscall_args *a, bool wr)
 {
 	struct file *f = fd_get(t, (int)a->a[0]);
 	if (!f)
@@ -227,19 +229,11 @@ long sys_preadv(struct task *t, struct syscall_args *a)
 	off_t pos = (off_t)a->a[3];
 	if (pos < 0)
 		return -EINVAL;
-	return do_vec(t, f, a->a[1], a->a[2], &pos, false);
+	return do_vec(t, f, a->a[1], a->a[2], &pos, wr);
 }
 
-long sys_pwritev(struct task *t, struct syscall_args *a)
-{
-	struct file *f = fd_get(t, (int)a->a[0]);
-	if (!f)
-		return -EBADF;
-	off_t pos = (off_t)a->a[3];
-	if (pos < 0)
-		return -EINVAL;
-	return do_vec(t, f, a->a[1], a->a[2], &pos, true);
-}
+long sys_preadv(struct task *t, struct syscall_args *a) { return do_pvec(t, a, false); }
+long sys_pwritev(struct task *t, struct syscall_args *a) { return do_pvec(t, a, true); }
 
 long sys_lseek(struct task *t, struct syscall_args *a)
 {

@@ -33,7 +33,8 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(dup3, dup3, SC_FULL),
 	E(pipe, pipe, SC_FULL),
 	E(pipe2, pipe2, SC_FULL),
-	E(fcntl, fcntl, SC_PARTIAL, "no locks, leases or notify"),
+	E(fcntl, fcntl, SC_PARTIAL, "record and OFD locks; F_SETOWN/F_SETSIG recorded, no SIGIO; no leases; F_NOTIFY EINVAL"),
+	E(flock, flock, SC_FULL),
 	/* fs: copies between files (fs_copy.c) */
 	E(sendfile, sendfile, SC_PARTIAL, "the input must be a regular file (Linux also splices sockets and ttys into pipes)"),
 	E(copy_file_range, copy_file_range, SC_FULL),
