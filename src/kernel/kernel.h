@@ -150,6 +150,7 @@ struct task {
 	struct thread_group *tg;
 	struct list_head thread_link;
 	struct list_head all_link;
+	struct list_head host_link;       /* in task.c's host tid hash */
 	struct files_struct *files;
 	struct fs_struct *fs;
 	struct cred cred;

@@ -60,11 +60,23 @@ struct thread_group *tg_by_pid(pid_t pid)
 	return pid > 0 && pid < PID_MAX ? pid_tg[pid] : NULL;
 }
 
+/* Host tid -> task, looked up at every ptrace stop: a small chained hash. */
+#define HOST_HASH_SIZE 1024
+static struct list_head host_hash[HOST_HASH_SIZE];
+
+static struct list_head *host_bucket(pid_t host_tid)
+{
+	struct list_head *b = &host_hash[(unsigned)host_tid % HOST_HASH_SIZE];
+	if (!b->next)
+		list_init(b);
+	return b;
+}
+
 struct task *task_by_host(pid_t host_tid)
 {
-	struct list_head *p;
-	list_for_each(p, &all_tasks) {
-		struct task *t = list_entry(p, struct task, all_link);
+	struct list_head *b = host_bucket(host_tid), *p;
+	list_for_each(p, b) {
+		struct task *t = list_entry(p, struct task, host_link);
 		if (t->host_tid == host_tid)
 			return t;
 	}
@@ -82,6 +94,7 @@ struct task *task_alloc(pid_t tid, pid_t host_tid)
 	list_init(&t->timeout_link);
 	list_init(&t->pending_info);
 	list_add_tail(&t->all_link, &all_tasks);
+	list_add_tail(&t->host_link, host_bucket(host_tid));
 	pid_task[tid] = t;
 	return t;
 }
@@ -117,6 +130,7 @@ void task_unregister(struct task *t)
 	if (pid_task[t->tid] == t)
 		pid_task[t->tid] = NULL;
 	list_del_init(&t->all_link);
+	list_del_init(&t->host_link);
 }
 
 void tg_unregister(struct thread_group *tg)
