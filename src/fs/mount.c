@@ -110,6 +110,11 @@ static int remount(struct path *target, unsigned long flags, const char *data)
 	struct mount *m = target->mnt;
 	if (target->dentry->parent)  /* must name the mount's root */
 		return -EINVAL;
+	if (m->sb->remount) {
+		int err = m->sb->remount(m->sb, flags, data);
+		if (err < 0)
+			return err;
+	}
 	m->flags = (m->flags & ~(MS_RDONLY | MS_SYNCHRONOUS)) | (flags & (MS_RDONLY | MS_SYNCHRONOUS));
 	m->sb->flags = (m->sb->flags & ~(MS_RDONLY | MS_SYNCHRONOUS)) | (flags & (MS_RDONLY | MS_SYNCHRONOUS));
 	if (data && *data) {

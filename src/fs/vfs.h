@@ -117,6 +117,8 @@ struct super_block {
 	void *priv;
 	struct inode *root;
 	int (*statfs)(struct super_block *sb, struct statfs *st);
+	/* mount -o remount: new options for the instance (may be NULL: nothing to change) */
+	int (*remount)(struct super_block *sb, unsigned long flags, const char *data);
 	void (*kill)(struct super_block *sb);
 	int refcount;
 };

@@ -31,6 +31,8 @@ __attribute__((weak)) void hostfs_init(void);
 __attribute__((weak)) void hostfs_set_jail(const char *prefix, bool append);
 __attribute__((weak)) void procfs_init(void);
 __attribute__((weak)) void devfs_init(void);
+__attribute__((weak)) void tmpfs_init(void);
+__attribute__((weak)) void devpts_init(void);
 __attribute__((weak)) void mem_devices_init(void);
 __attribute__((weak)) void mem_set_total(uint64_t bytes);
 __attribute__((weak)) void proc_set_cmdline(const char *s);
@@ -69,14 +71,22 @@ static struct task *create_init_task(void)
 	return t;
 }
 
+/* What a booted Linux has below /dev before init runs: devtmpfs itself, then (as
+ * systemd and Debian's mountdevsubfs do) the pty filesystem and a tmpfs for POSIX
+ * shared memory. */
 static void mount_early(struct task *t)
 {
 	struct path p;
-	if (vfs_find_fs("devtmpfs") && path_walk(t, AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p) == 0) {
-		path_put(&p);
-		if (vfs_mount(t, "devtmpfs", "/dev", "devtmpfs", 0, "") == 0)
-			printk("devtmpfs: mounted\n");
-	}
+	if (!vfs_find_fs("devtmpfs") || path_walk(t, AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p) < 0)
+		return;
+	path_put(&p);
+	if (vfs_mount(t, "devtmpfs", "/dev", "devtmpfs", 0, "") < 0)
+		return;
+	printk("devtmpfs: mounted\n");
+	if (vfs_find_fs("devpts"))
+		vfs_mount(t, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620,ptmxmode=000");
+	if (vfs_find_fs("tmpfs"))
+		vfs_mount(t, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "");
 }
 
 /*
@@ -169,6 +179,10 @@ int main(int argc, char **argv)
 		procfs_init();
 	if (devfs_init)
 		devfs_init();
+	if (tmpfs_init)
+		tmpfs_init();
+	if (devpts_init)
+		devpts_init();
 	if (mem_devices_init)
 		mem_devices_init();
 	if (console_init(cmdline_con_channel(&opts, 0)) < 0)
