@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <stdlib.h>
+#include "fs/pipe.h"
 #include "fs/vfs.h"
 #include "sys/syscalls.h"
 
@@ -58,6 +59,29 @@ static long copy_through_buffer(struct file *in, off_t *in_pos, struct file *out
 	return (long)done;
 }
 
+/*
+ * Into a pipe no more is read than it has room for, as splice_file_to_pipe does: an
+ * input that cannot seek gives its bytes up as they are read. A full pipe parks the
+ * caller (EAGAIN with O_NONBLOCK) before anything is read; one without readers is left
+ * to the write's EPIPE.
+ */
+static long pipe_room(struct task *t, struct file *out, size_t *count)
+{
+	struct pipe *p = out->priv;
+	size_t room = p->size - p->len;
+	if (!p->readers)
+		return 0;
+	if (room == 0) {
+		if (out->flags & O_NONBLOCK)
+			return -EAGAIN;
+		task_wait_on(t, &p->wq);
+		return SYSRET_BLOCK;
+	}
+	if (*count > room)
+		*count = room;
+	return 0;
+}
+
 static bool can_read(struct file *f) { return f->fops && f->fops->read; }
 static bool can_write(struct file *f) { return f->fops && f->fops->write; }
 
@@ -77,20 +101,26 @@ static long do_sendfile(struct task *t, int out_fd, int in_fd, off_t *ppos, size
 	struct file *out = fd_get(t, out_fd);
 	if (!out || !file_may_write(out))
 		return -EBADF;
+	bool to_pipe = is_type(out, S_IFIFO);
 	/* do_splice_direct refuses appending outputs; pipes are spliced to instead */
-	if (!is_type(out, S_IFIFO) && (out->flags & O_APPEND))
+	if (!to_pipe && (out->flags & O_APPEND))
 		return -EINVAL;
-	/* the input must be seekable so that what the output refuses is not lost */
-	if (!(is_type(in, S_IFREG) || is_type(in, S_IFBLK)) || !can_read(in) || !can_write(out))
+	if (!can_read(in) || !can_write(out))
 		return -EINVAL;
-	if (is_type(out, S_IFREG)) {
-		long err = fsize_check(t, out, &out->pos, &count);
-		if (err < 0)
-			return err;
-	}
-	if (count == 0)
-		return 0;
-	long n = copy_through_buffer(in, &pos, out, &out->pos, count);
+	/* An input needs a splice_read (not a directory, pipe or anonymous file) and,
+	 * unless the output is a pipe, must be one do_splice_direct can seek in, so that
+	 * what the output refuses is not lost. */
+	if (!in->inode || !(in->inode->mode & S_IFMT) || is_type(in, S_IFDIR) ||
+	    (to_pipe ? is_type(in, S_IFIFO) : !file_seekable(in)))
+		return -EINVAL;
+	long n = 0;
+	if (is_type(out, S_IFREG))
+		n = fsize_check(t, out, &out->pos, &count);
+	if (n == 0 && count && to_pipe)
+		n = pipe_room(t, out, &count);
+	if (n < 0 || n == SYSRET_BLOCK || count == 0)
+		return n;
+	n = copy_through_buffer(in, &pos, out, &out->pos, count);
 	if (n > 0) {
 		if (ppos)
 			*ppos = pos;

@@ -36,7 +36,7 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(fcntl, fcntl, SC_PARTIAL, "record and OFD locks; F_SETOWN/F_SETSIG recorded, no SIGIO; no leases; F_NOTIFY EINVAL"),
 	E(flock, flock, SC_FULL),
 	/* fs: copies between files (fs_copy.c) */
-	E(sendfile, sendfile, SC_PARTIAL, "the input must be a regular file (Linux also splices sockets and ttys into pipes)"),
+	E(sendfile, sendfile, SC_PARTIAL, "into a pipe any readable input (Linux refuses devices without splice_read, e.g. /dev/null)"),
 	E(copy_file_range, copy_file_range, SC_FULL),
 	E(splice, splice, SC_STUB, "EINVAL: not yet"),
 	E(tee, tee, SC_STUB, "EINVAL: not yet"),

@@ -64,6 +64,9 @@ static void sendfile_errors(void)
 	CHECK_ERRNO(sendfile(app, in, NULL, 1), "sendfile output O_APPEND");
 	CHECK_ERRNO(sendfile(out, dir, NULL, 1), "sendfile input a directory");
 	CHECK_ERRNO(sendfile(out, p[0], &off, 1), "sendfile input a pipe, with offset");
+	CHECK_ERRNO(sendfile(out, p[0], NULL, 1), "sendfile input a pipe");
+	CHECK_ERRNO(sendfile(p[1], p[0], NULL, 1), "sendfile from a pipe into a pipe");
+	CHECK_ERRNO(sendfile(p[1], dir, NULL, 1), "sendfile from a directory into a pipe");
 	SHOW_INT("input fd offset after errors", lseek(in, 0, SEEK_CUR));
 	close(in); close(out); close(win); close(rout); close(app); close(dir);
 	close(p[0]); close(p[1]);
@@ -107,6 +110,19 @@ static void sendfile_to_pipe(void)
 	close(p[0]);
 	close(p[1]);
 	close(in);
+
+	/* a device: seekable, so it may go into a file; into a pipe, no more than fits */
+	int zero = open("/dev/zero", O_RDONLY);
+	int out = open("dst", O_WRONLY | O_TRUNC);
+	CHECK_VAL(sendfile(out, zero, NULL, 10), "sendfile /dev/zero into a file");
+	close(out);
+	show_file("dst", "dst");
+	pipe(p);
+	fcntl(p[1], F_SETPIPE_SZ, 4096);
+	CHECK_VAL(sendfile(p[1], zero, NULL, 10000), "sendfile 10000 of /dev/zero into a 4096-byte pipe");
+	close(p[0]);
+	close(p[1]);
+	close(zero);
 }
 
 static void cfr_positions(void)
