@@ -325,9 +325,15 @@ static bool would_deadlock(const struct file_lock *req, const struct file_lock *
 	return false;
 }
 
+/* A parked F_SETLKW or flock is interrupted or its task dies: its registration goes,
+ * and with it maybe the last reason to keep a file's entry. */
 static void lock_wait_abort(struct task *t)
 {
 	waiter_forget(t);
+	task_drop_waits(t);
+	struct list_head *p, *n;
+	list_for_each_safe(p, n, &locked_files)
+		locked_file_tidy(list_entry(p, struct locked_file, link));
 }
 
 /* Check fmode for F_RDLCK / F_WRLCK, as Linux's check_fmode_for_setlk. */
@@ -410,6 +416,7 @@ long locks_flock(struct task *t, struct file *f, short type, bool wait)
 			locked_file_tidy(lf);
 			return -EAGAIN;
 		}
+		t->park_abort = lock_wait_abort;
 		task_wait_on(t, &lf->wait);
 		return SYSRET_BLOCK;
 	}

@@ -256,6 +256,25 @@ static void flocks(void)
 	CHECK_ERRNO(close(f2), "parent closes f2 (releases)");
 	fflush(stdout);
 	wait_for(p);
+
+	/* a signal ends a blocking flock with EINTR; the lock is free afterwards */
+	CHECK_ERRNO(flock(f1, LOCK_EX | LOCK_NB), "f1 LOCK_EX");
+	fflush(stdout);
+	p = fork();
+	if (p == 0) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		sigaction(SIGUSR1, &sa, NULL);
+		int f = open("file", O_RDONLY);
+		write(pf[1], "x", 1);
+		CHECK_ERRNO(flock(f, LOCK_EX), "child's blocking LOCK_EX interrupted");
+		fflush(stdout);
+		_exit(0);
+	}
+	read(pf[0], &c, 1);
+	msleep(200);
+	kill(p, SIGUSR1);
+	wait_for(p);
+	CHECK_ERRNO(flock(f1, LOCK_UN), "f1 LOCK_UN");
 	close(pf[0]);
 	close(pf[1]);
 
