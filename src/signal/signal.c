@@ -385,7 +385,7 @@ bool signal_may_send(struct task *sender, struct thread_group *target, int sig)
  * SIGKILL and SIGSTOP included (SIGNAL_UNKILLABLE). */
 static bool init_protected(struct thread_group *tg, int sig)
 {
-	if (tg != init_tg)
+	if (tg != init_tg || sig == 0)
 		return false;
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return true;
