@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
+#include "fs/blkdev.h"
 #include "fs/vfs.h"
 
 #define MAX_FS_TYPES 32
@@ -78,15 +79,62 @@ static int do_fs_mount(const char *fstype, const char *source, unsigned long fla
 	return 0;
 }
 
+/* No type given: each type that needs a device, in registration order; the first that
+ * recognises the disk wins (Linux's root mount without rootfstype=). */
+static int mount_any(const char *source, unsigned long flags, const char *data,
+		     struct super_block **sb)
+{
+	int err = -EINVAL;
+	for (int i = 0; i < nr_fs_types; i++) {
+		if (fs_types[i]->nodev)
+			continue;
+		err = do_fs_mount(fs_types[i]->name, source, flags, data, sb);
+		if (err == 0 || (err != -EINVAL && err != -ENODEV))
+			return err;
+	}
+	return err;
+}
+
 int vfs_mount_root(const char *fstype, const char *source, unsigned long flags, const char *data)
 {
 	struct super_block *sb;
-	int err = do_fs_mount(fstype, source, flags, data, &sb);
+	int err = fstype ? do_fs_mount(fstype, source, flags, data, &sb)
+			 : mount_any(source, flags, data, &sb);
 	if (err < 0)
 		return err;
 	root_mount = mount_new(sb, source, flags, data);
 	root_mount->refcount = 1;
 	list_add_tail(&root_mount->link, &mount_list);
+	return 0;
+}
+
+/*
+ * A filesystem on a disk is mounted from a block device node the caller names in its
+ * own tree (Linux's lookup_bdev); the filesystem is handed the disk's canonical name.
+ */
+static int resolve_block_source(struct task *t, const char *source, char *canon, size_t len)
+{
+	struct path p;
+	struct kstat st;
+	if (!source || !*source)
+		return -ENOTBLK;
+	int err = path_walk(t, AT_FDCWD, source, LOOKUP_FOLLOW, &p);
+	if (err < 0)
+		return err;
+	struct inode *inode = p.dentry->inode;
+	if (!S_ISBLK(inode->mode))
+		err = -ENOTBLK;
+	else if (p.mnt->flags & MS_NODEV)
+		err = -EACCES;
+	else
+		err = vfs_getattr(inode, &st);
+	path_put(&p);
+	if (err < 0)
+		return err;
+	struct block_device *b = blkdev_lookup(st.rdev);
+	if (!b)
+		return -ENXIO;
+	snprintf(canon, len, "/dev/%s", b->name);
 	return 0;
 }
 
@@ -143,7 +191,15 @@ int vfs_mount(struct task *t, const char *source, const char *target, const char
 		return -EINVAL;   /* not yet: say so rather than pretend */
 	}
 	struct super_block *sb;
-	err = do_fs_mount(fstype ? fstype : "", source, flags, data, &sb);
+	const struct fs_type *type = vfs_find_fs(fstype ? fstype : "");
+	char disk[64];
+	const char *fs_source = source;
+	if (type && !type->nodev) {
+		err = resolve_block_source(t, source, disk, sizeof(disk));
+		fs_source = disk;
+	}
+	if (err == 0)
+		err = do_fs_mount(fstype ? fstype : "", fs_source, flags, data, &sb);
 	if (err < 0) {
 		path_put(&tp);
 		return err;

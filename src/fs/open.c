@@ -1,6 +1,7 @@
 /* Opening files: path walk, creation, permission and the per-type open. */
 #include <string.h>
 #include <sys/stat.h>
+#include "fs/blkdev.h"
 #include "fs/chrdev.h"
 #include "fs/vfs.h"
 #include "fs/fs_internal.h"
@@ -48,7 +49,7 @@ int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out)
 	else if (S_ISFIFO(inode->mode))
 		err = fifo_open(inode, f);
 	else if (S_ISBLK(inode->mode))
-		err = -ENXIO;
+		err = blkdev_open(inode, f, flags);
 	else if (inode->iops && inode->iops->open)
 		err = inode->iops->open(inode, f);
 	else

@@ -119,6 +119,9 @@ struct super_block {
 	int (*statfs)(struct super_block *sb, struct statfs *st);
 	/* mount -o remount: new options for the instance (may be NULL: nothing to change) */
 	int (*remount)(struct super_block *sb, unsigned long flags, const char *data);
+	/* sync/syncfs: write out what the filesystem holds in memory and flush its disk
+	 * (NULL: everything is written through already) */
+	int (*sync)(struct super_block *sb);
 	void (*kill)(struct super_block *sb);
 	int refcount;
 };
@@ -215,9 +218,16 @@ int vfs_getattr(struct inode *i, struct kstat *st);
 
 /* mounts */
 void vfs_register_fs(const struct fs_type *type);
+/* sync(2) and emergency sync: every filesystem, then every disk (fs/sync.c) */
+void vfs_sync_all(void);
+/* Halt and reboot: every filesystem synced and shut down cleanly (a disk filesystem is
+ * left as umount leaves it), whatever still holds it. */
+void vfs_shutdown_all(void);
 const struct fs_type *vfs_find_fs(const char *name);
 int vfs_mount(struct task *t, const char *source, const char *target, const char *fstype,
 	      unsigned long flags, const char *data);
+/* fstype NULL: each filesystem type that needs a device is tried in turn, as Linux does
+ * for a root without rootfstype= */
 int vfs_mount_root(const char *fstype, const char *source, unsigned long flags, const char *data);
 int vfs_umount(struct task *t, const char *target, int flags);
 extern struct list_head mount_list;

@@ -124,6 +124,7 @@ static int set_root(struct boot_options *o, const char *word, const char *val, F
 	(void)word;
 	(void)err;
 	o->root = val;
+	o->root_given = true;
 	return 0;
 }
 
@@ -133,6 +134,7 @@ static int set_rootfstype(struct boot_options *o, const char *word, const char *
 	(void)word;
 	(void)err;
 	o->rootfstype = val;
+	o->rootfstype_given = true;
 	return 0;
 }
 
@@ -142,6 +144,7 @@ static int set_rootflags(struct boot_options *o, const char *word, const char *v
 	(void)word;
 	(void)err;
 	o->rootflags = val;
+	o->rootflags_given = true;
 	return 0;
 }
 
@@ -304,9 +307,10 @@ static const struct switch_def switches[] = {
 	  "machine id; names <uml_dir><name>/ (pid file, mconsole socket)" },
 	{ "uml_dir=", SW_KEY, NULL, set_uml_dir, "uml_dir=<directory>",
 	  "where umid directories go (default ~/.uml/)" },
-	{ "root=", SW_KEY, NULL, set_root, "root=<dev>", "root device (default /dev/root)" },
+	{ "root=", SW_KEY, NULL, set_root, "root=<dev>",
+	  "root device (default /dev/ubda when ubda= is given, else /dev/root: hostfs)" },
 	{ "rootfstype=", SW_KEY, NULL, set_rootfstype, "rootfstype=<type>",
-	  "root filesystem type (default hostfs)" },
+	  "root filesystem type (default: detected on a disk, hostfs on /dev/root)" },
 	{ "rootflags=", SW_KEY, NULL, set_rootflags, "rootflags=<options>",
 	  "root mount options; for hostfs the host directory (default /)" },
 	{ "rw", SW_WORD, NULL, set_rw, "rw", "mount the root read-write (default)" },

@@ -26,6 +26,7 @@ struct boot_options {
 	const char *root;              /* root=, default "/dev/root" */
 	const char *rootfstype;        /* rootfstype=, default "hostfs" */
 	const char *rootflags;         /* rootflags=, host directory for hostfs root, default "/" */
+	bool root_given, rootfstype_given, rootflags_given;  /* given, not the defaults */
 	const char *hostfs_prefix;     /* hostfs=<prefix>[,append...]: the prefix part, or NULL */
 	bool hostfs_append;            /* hostfs=...,append */
 	bool read_only;                /* ro (default rw) */

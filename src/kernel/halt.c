@@ -40,9 +40,15 @@ static void kill_all_task_hosts(void)
 	}
 }
 
+/* Weak so that unit tests link without the VFS. */
+void vfs_shutdown_all(void) __attribute__((weak));
+
 _Noreturn void kernel_halt(enum halt_kind how, int exit_status)
 {
 	kill_all_task_hosts();
+	/* as Linux's halt after init's umount: disk filesystems left clean (not on panic) */
+	if (how != HALT_PANIC && vfs_shutdown_all)
+		vfs_shutdown_all();
 	console_restore_host();
 	fflush(stdout);
 	if (how != HALT_PANIC && halt_umid)

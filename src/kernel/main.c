@@ -37,6 +37,8 @@ __attribute__((weak)) void mem_devices_init(void);
 __attribute__((weak)) void mem_set_total(uint64_t bytes);
 __attribute__((weak)) void proc_set_cmdline(const char *s);
 __attribute__((weak)) int console_open_for_init(struct task *t);
+__attribute__((weak)) int ubd_init(const char *const *driver_args);
+__attribute__((weak)) bool ubd_configured(int unit);
 void syscall_table_print_markdown(FILE *out);
 
 static struct boot_options opts;
@@ -87,6 +89,30 @@ static void mount_early(struct task *t)
 		vfs_mount(t, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620,ptmxmode=000");
 	if (vfs_find_fs("tmpfs"))
 		vfs_mount(t, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "");
+}
+
+/*
+ * The root: root=/dev/ubda is the default when ubda= (ubd0=) is given, as in UML; a
+ * root on a disk gets its type detected unless rootfstype= names one, and hostfs's
+ * default rootflags (a host directory) mean nothing to it.
+ */
+static void mount_root(void)
+{
+	const char *root = opts.root, *fstype = opts.rootfstype, *flags = opts.rootflags;
+	if (!opts.root_given && ubd_configured && ubd_configured(0))
+		root = "/dev/ubda";
+	bool on_disk = strcmp(root, "/dev/root") != 0 && strncmp(root, "/dev/", 5) == 0;
+	if (on_disk && !opts.rootfstype_given)
+		fstype = NULL;
+	if (on_disk && !opts.rootflags_given)
+		flags = "";
+	unsigned long mflags = opts.read_only ? MS_RDONLY : 0;
+	int err = vfs_mount_root(fstype, root, mflags, flags);
+	if (err < 0)
+		panic("VFS: Unable to mount root fs (%s on %s): error %d", fstype ? fstype : "any type",
+		      on_disk ? root : flags, -err);
+	printk("VFS: Mounted root (%s filesystem)%s.\n", root_mount->sb->type->name,
+	       opts.read_only ? " readonly" : "");
 }
 
 /*
@@ -190,12 +216,9 @@ int main(int argc, char **argv)
 	for (int n = 1; n < CMDLINE_MAX_CONS; n++)
 		console_setup_line(n, cmdline_con_channel(&opts, n));
 	printk_set_console(console_write_kernel);
-	unsigned long mflags = opts.read_only ? MS_RDONLY : 0;
-	int err = vfs_mount_root(opts.rootfstype, opts.root, mflags, opts.rootflags);
-	if (err < 0)
-		panic("VFS: Unable to mount root fs (%s on %s): error %d", opts.rootfstype,
-		      opts.rootflags ? opts.rootflags : opts.root, -err);
-	printk("VFS: Mounted root (%s filesystem)%s.\n", opts.rootfstype, opts.read_only ? " readonly" : "");
+	if (ubd_init)
+		ubd_init(opts.driver_args);
+	mount_root();
 	struct task *init = create_init_task();
 	mount_early(init);
 	open_init_console(init);

@@ -224,11 +224,12 @@ long sys_fstatfs(struct task *t, struct syscall_args *a)
 
 /* ---- sync ------------------------------------------------------------------------ */
 
-/* Our filesystems write through to the host (or keep data in memory): nothing is
- * buffered here that a sync could flush. */
+/* Filesystems that keep state in memory (ext2/3/4's metadata) write it out and their
+ * disks are flushed; the others write through to the host already. */
 long sys_sync(struct task *t, struct syscall_args *a)
 {
 	(void)t; (void)a;
+	vfs_sync_all();
 	return 0;
 }
 
@@ -237,5 +238,6 @@ long sys_syncfs(struct task *t, struct syscall_args *a)
 	struct file *f = fd_get(t, (int)a->a[0]);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	return 0;
+	struct super_block *sb = f->inode ? f->inode->sb : NULL;
+	return sb && sb->sync ? sb->sync(sb) : 0;
 }

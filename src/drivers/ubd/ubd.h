@@ -1,0 +1,43 @@
+/*
+ * ubd: UML's block devices. Each unit is a host file (an image, or a COW file over a
+ * read-only backing file) shown to the guest as /dev/ubda... (major 98, 16 minors per
+ * disk) and usable as a filesystem's disk. Switches: ubd<n><flags>=<file>[,<backing>].
+ */
+#ifndef UMLINUX_DRIVERS_UBD_H
+#define UMLINUX_DRIVERS_UBD_H
+#include <stdbool.h>
+#include <limits.h>
+
+#define UBD_MAJOR     98
+#define UBD_SHIFT     4            /* minors per disk: 16 (partitions) */
+#define UBD_MAX_DEV   16
+
+/* One ubd switch, parsed. */
+struct ubd_config {
+	int unit;                      /* 0..15 */
+	bool read_only;                /* r */
+	bool sync;                     /* s: O_SYNC writes */
+	bool no_cow;                   /* d: the file is data, never a COW header */
+	bool shared;                   /* c: no host lock */
+	bool no_trim;                  /* t */
+	char file[PATH_MAX];
+	char backing[PATH_MAX];        /* "" when none was given */
+	char serial[64];
+};
+
+/* What a switch asks for besides a device. */
+enum ubd_switch_kind { UBD_SWITCH_DEVICE, UBD_SWITCH_SYNC_ALL, UBD_SWITCH_FAKE_MAJOR };
+
+/* Parses what follows "ubd" in a switch ("a=cow,root_fs", "0r=img", "=sync"). Returns
+ * the kind (>= 0), or -1 with *why set to UML's message for the error. *fake_major gets
+ * the number of a ubd=<major> switch. */
+int ubd_parse_switch(const char *s, struct ubd_config *c, int *fake_major, const char **why);
+
+/* Sets up every ubd<n>= switch among the driver switches (NULL-terminated): opens the
+ * files (creating COW files), registers the disks and their /dev nodes. Errors are
+ * logged; the other units go on. Returns the number of units configured. */
+int ubd_init(const char *const *driver_args);
+
+/* Whether unit n has a disk (for root=/dev/ubda as the default). */
+bool ubd_configured(int unit);
+#endif

@@ -1,0 +1,51 @@
+/*
+ * Block devices: drivers (ubd) register each disk with its operations; opening a block
+ * device node on any filesystem finds the disk here by the inode's rdev, and disk-based
+ * filesystems (ext2/3/4) reach their disk through the same object. Offsets and lengths
+ * are in bytes; the operations move the whole range or fail with -errno.
+ */
+#ifndef UMLINUX_FS_BLKDEV_H
+#define UMLINUX_FS_BLKDEV_H
+#include "fs/vfs.h"
+
+struct block_device;
+
+struct block_device_ops {
+	int (*read)(struct block_device *b, void *buf, size_t len, uint64_t off);
+	int (*write)(struct block_device *b, const void *buf, size_t len, uint64_t off);
+	/* Everything written so far is stable (fsync, sync, umount, a journal commit). */
+	int (*flush)(struct block_device *b);
+};
+
+struct block_device {
+	char name[32];               /* "ubda": /dev/<name>, /proc/partitions */
+	const char *driver;          /* "ubd": /proc/devices */
+	dev_t dev;
+	uint64_t size;               /* bytes */
+	unsigned sector_size;        /* logical block size (BLKSSZGET) */
+	bool read_only;
+	const struct block_device_ops *ops;
+	void *priv;
+	int users;                   /* open files and mounts: a busy disk can't be removed */
+	bool mounted;                /* a filesystem holds it (only one may) */
+	bool excl;                   /* opened with O_EXCL (mke2fs, e2fsck): no mount meanwhile */
+};
+
+int blkdev_register(struct block_device *b);
+void blkdev_unregister(struct block_device *b);
+struct block_device *blkdev_lookup(dev_t dev);
+/* By name: "ubda" or "/dev/ubda". */
+struct block_device *blkdev_lookup_name(const char *name);
+/* A filesystem takes the disk for a mount (-EBUSY if a mount or an O_EXCL opener
+ * already has it) and gives it back at umount. */
+int blkdev_claim(struct block_device *b);
+void blkdev_release(struct block_device *b);
+/* Flushes every disk (sync, halt). Returns the first error. */
+int blkdev_flush_all(void);
+
+/* open() of a block device node (S_ISBLK); sets f->fops/priv. flags are the open's:
+ * O_EXCL fails with EBUSY while the disk is mounted or held exclusively, as in Linux. */
+int blkdev_open(struct inode *inode, struct file *f, int flags);
+size_t blkdev_format_devices(char *buf, size_t len);     /* /proc/devices part */
+size_t blkdev_format_partitions(char *buf, size_t len);  /* /proc/partitions */
+#endif
