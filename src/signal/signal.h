@@ -2,7 +2,7 @@
  * Guest signals. A guest signal is a host signal our kernel sends to the task host; the
  * host builds the frame (so FP/AVX-512 state is right), but every signal passes through
  * the kernel at its delivery stop, where its guest siginfo is put in and job-control
- * stops are done in guest terms. See docs/signals.md.
+ * stops are done in guest terms. See docs/architecture.md, "Signals".
  */
 #ifndef UMLINUX_SIGNAL_H
 #define UMLINUX_SIGNAL_H
