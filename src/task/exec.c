@@ -360,12 +360,11 @@ static long map_image(struct task *t, struct elf_image *img, int host_fd, unsign
 		}
 		if (mem_end > file_end) {
 			unsigned long zero_end = PAGE_ALIGN(file_end);
+			/* Linux clears the rest of the last file page, past p_memsz too: ld.so's
+			 * early malloc hands out the space after _end as already zeroed. */
 			if (ph->p_filesz && zero_end > file_end && (prot & PROT_WRITE)) {
 				static const char zeros[PAGE_SIZE];
-				size_t zl = zero_end - file_end;
-				if (zero_end > mem_end)
-					zl = mem_end - file_end;
-				if (guest_write(t, file_end, zeros, zl) < 0)
+				if (guest_write(t, file_end, zeros, zero_end - file_end) < 0)
 					return -EFAULT;
 			}
 			unsigned long anon_start = ph->p_filesz ? zero_end : start;
