@@ -332,8 +332,11 @@ void signal_on_delivery_stop(struct task *t, int sig)
 		return;
 	}
 	siginfo_t info;
-	bool ours = ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &info) == 0 &&
-		    info.si_pid == kernel_host_pid && (info.si_code == SI_USER || info.si_code == SI_TKILL);
+	bool have_info = ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &info) == 0;
+	bool ours = have_info && info.si_pid == kernel_host_pid &&
+		    (info.si_code == SI_USER || info.si_code == SI_TKILL);
+	if (have_info && !ours)
+		signal_report_fault(t, sig, &info);
 	siginfo_t g;
 	if (ours && signal_take_info(t, sig, info.si_code, &g)) {
 		if (g.si_code == SI_TIMER && !posix_timer_deliver(tg, &g)) {

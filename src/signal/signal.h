@@ -18,6 +18,8 @@ bool signal_may_send(struct task *sender, struct thread_group *target, int sig);
 void signal_user_info(siginfo_t *info, int sig, struct task *sender);
 /* The delivery stop of a host signal (called by the main loop). */
 void signal_on_delivery_stop(struct task *t, int sig);
+/* Logs a fatal processor fault ("bash[1]: segfault at ...") as Linux does (fault_report.c). */
+void signal_report_fault(struct task *t, int sig, const siginfo_t *info);
 /* A parked task and a new signal: interrupt its syscall if the signal is deliverable. */
 void signal_interrupt_parked(struct task *t, int sig);
 /* Resolves an interrupted syscall's -ERESTARTSYS per the signal's SA_RESTART. */
