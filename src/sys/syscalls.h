@@ -80,4 +80,9 @@ SYSCALL(poll); SYSCALL(ppoll); SYSCALL(select); SYSCALL(pselect6); SYSCALL(epoll
 SYSCALL(epoll_create1); SYSCALL(epoll_ctl); SYSCALL(epoll_wait); SYSCALL(epoll_pwait);
 SYSCALL(epoll_pwait2); SYSCALL(eventfd); SYSCALL(eventfd2); SYSCALL(timerfd_create);
 SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYSCALL(signalfd); SYSCALL(signalfd4);
+/* net: sockets, no address family yet (net/socket.c) */
+SYSCALL(socket); SYSCALL(socketpair); SYSCALL(connect); SYSCALL(bind); SYSCALL(listen);
+SYSCALL(accept); SYSCALL(accept4); SYSCALL(getsockname); SYSCALL(getpeername);
+SYSCALL(sendto); SYSCALL(recvfrom); SYSCALL(sendmsg); SYSCALL(recvmsg); SYSCALL(sendmmsg);
+SYSCALL(recvmmsg); SYSCALL(shutdown); SYSCALL(setsockopt); SYSCALL(getsockopt);
 #endif

@@ -219,6 +219,25 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(timerfd_gettime, timerfd_gettime, SC_FULL),
 	E(signalfd, signalfd, SC_STUB, "ENOSYS: not yet"),
 	E(signalfd4, signalfd4, SC_STUB, "ENOSYS: not yet"),
+	/* net: sockets before any address family exists (net/socket.c) */
+	E(socket, socket, SC_STUB, "EAFNOSUPPORT: no address family yet"),
+	E(socketpair, socketpair, SC_STUB, "EAFNOSUPPORT: no address family yet"),
+	E(connect, connect, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(bind, bind, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(listen, listen, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(accept, accept, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(accept4, accept4, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(getsockname, getsockname, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(getpeername, getpeername, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(sendto, sendto, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(recvfrom, recvfrom, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(sendmsg, sendmsg, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(recvmsg, recvmsg, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(sendmmsg, sendmmsg, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(recvmmsg, recvmmsg, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(shutdown, shutdown, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(setsockopt, setsockopt, SC_STUB, "ENOTSOCK: no socket exists yet"),
+	E(getsockopt, getsockopt, SC_STUB, "ENOTSOCK: no socket exists yet"),
 };
 
 const size_t syscall_table_size = SYSCALL_MAX;
