@@ -245,14 +245,44 @@ static int create_node(int dirfd, const char *name, mode_t mode, dev_t rdev)
 	return ret ? -errno : 0;
 }
 
+/* A new node belongs to its creator, as on any Linux filesystem: the fsuid, and the
+ * fsgid unless the directory is set-group-id (then the host already gave it the
+ * directory's group). A host that may not chown (umlinux run by an ordinary user)
+ * leaves it to the host user, which guests then see, as UML's hostfs always does. */
+static void give_to_creator(int fd, int dirfd, const char *name, const struct cred *cred,
+			    struct statx *stx)
+{
+	struct statx dir;
+	uid_t uid, gid;
+	int ret;
+
+	if (!cred)
+		return;   /* made by the kernel itself */
+	uid = cred->fsuid;
+	gid = cred->fsgid;
+	if (!hostfs_statx_at(dirfd, "", &dir) && (dir.stx_mode & S_ISGID))
+		gid = stx->stx_gid;
+	if (stx->stx_uid == uid && stx->stx_gid == gid)
+		return;
+	if (fd >= 0)
+		ret = fchown(fd, uid, gid);
+	else
+		ret = fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+	if (ret == 0) {
+		stx->stx_uid = uid;
+		stx->stx_gid = gid;
+	}
+}
+
 static int created_inode(struct inode *dir, int dirfd, const char *name, int fd, mode_t mode,
-			 struct inode **out)
+			 const struct cred *cred, struct inode **out)
 {
 	struct statx stx;
 	int err = hostfs_statx_at(fd >= 0 ? fd : dirfd, fd >= 0 ? "" : name, &stx);
 
 	if (err)
 		return err;
+	give_to_creator(fd, dirfd, name, cred, &stx);   /* before the mode: chown clears set-id bits */
 	undo_host_umask(fd, dirfd, name, mode, &stx);
 	return hostfs_inode_for(dir->sb, hostfs_child_path(HI(dir)->path, name), &stx, out);
 }
@@ -262,7 +292,6 @@ static int hostfs_create(struct inode *dir, const char *name, mode_t mode, dev_t
 {
 	int dirfd, fd = -1, err;
 
-	(void)cred;
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
 	dirfd = hostfs_open_child_dir(dir, name);
@@ -273,7 +302,7 @@ static int hostfs_create(struct inode *dir, const char *name, mode_t mode, dev_t
 	else
 		err = create_node(dirfd, name, mode, rdev);
 	if (err >= 0)
-		err = created_inode(dir, dirfd, name, fd, mode, out);
+		err = created_inode(dir, dirfd, name, fd, mode, cred, out);
 	close(dirfd);
 	if (err < 0) {
 		if (fd >= 0)
@@ -293,15 +322,16 @@ static int hostfs_mkdir(struct inode *dir, const char *name, mode_t mode, const 
 	struct statx stx;
 	int dirfd, err;
 
-	(void)cred;
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
 	dirfd = hostfs_open_child_dir(dir, name);
 	if (dirfd < 0)
 		return dirfd;
 	err = mkdirat(dirfd, name, mode & 07777) ? -errno : 0;
-	if (!err && !hostfs_statx_at(dirfd, name, &stx))
+	if (!err && !hostfs_statx_at(dirfd, name, &stx)) {
+		give_to_creator(-1, dirfd, name, cred, &stx);
 		undo_host_umask(-1, dirfd, name, mode, &stx);
+	}
 	close(dirfd);
 	return err;
 }
@@ -309,15 +339,17 @@ static int hostfs_mkdir(struct inode *dir, const char *name, mode_t mode, const 
 static int hostfs_symlink(struct inode *dir, const char *name, const char *target,
 			  const struct cred *cred)
 {
+	struct statx stx;
 	int dirfd, err;
 
-	(void)cred;
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
 	dirfd = hostfs_open_child_dir(dir, name);
 	if (dirfd < 0)
 		return dirfd;
 	err = symlinkat(target, dirfd, name) ? -errno : 0;
+	if (!err && !hostfs_statx_at(dirfd, name, &stx))
+		give_to_creator(-1, dirfd, name, cred, &stx);
 	close(dirfd);
 	return err;
 }
