@@ -59,6 +59,11 @@ int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out)
 		file_put(f);
 		return err;
 	}
+	if (!inode->sb) {
+		/* an anonymous pipe reopened through /proc: no path, as the pipe's own files */
+		inode_get(inode);
+		path_put(&f->path);
+	}
 	if ((flags & O_TRUNC) && S_ISREG(inode->mode) && inode->iops && inode->iops->setattr) {
 		struct iattr ia = { .valid = ATTR_SIZE, .size = 0 };
 		err = inode->iops->setattr(inode, &ia);

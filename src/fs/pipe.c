@@ -3,6 +3,7 @@
  * gone, EPIPE and SIGPIPE when readers are gone, O_NONBLOCK), blocking by parking.
  */
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -180,7 +181,29 @@ int pipe_create(struct task *t, struct file **rd, struct file **wr)
 	(*rd)->fops = &pipe_read_fops;
 	(*wr)->fops = &pipe_write_fops;
 	(*rd)->priv = (*wr)->priv = p;
+	inode->pipe = p;   /* reopened through /proc/<pid>/fd/N (pipe_proc_path) */
 	p->readers = p->writers = 1;
+	return 0;
+}
+
+/*
+ * Opening /proc/<pid>/fd/N of a pipe opens that pipe again, with FIFO open rules, as
+ * Linux does through pipefs (bash's <(...) and /dev/stdin rely on it). The path lives
+ * on a mount of no filesystem, only for the open; the file made from it is anonymous
+ * again (vfs_open_path), so it reads as pipe:[N] like the original.
+ */
+static struct mount anon_pipe_mnt = { .refcount = 1 };
+
+int pipe_proc_path(struct file *f, struct path *out)
+{
+	char name[32];
+
+	if (!f->inode || !f->inode->pipe || f->inode->sb)
+		return 1;
+	snprintf(name, sizeof(name), "pipe:[%llu]", (unsigned long long)f->inode->ino);
+	out->mnt = &anon_pipe_mnt;
+	out->mnt->refcount++;
+	out->dentry = dentry_new(name, NULL, inode_get(f->inode));
 	return 0;
 }
 
@@ -224,6 +247,8 @@ static int fifo_wait(struct pipe *p, struct waitq *q, long counter)
 static struct pipe *fifo_pipe(struct inode *inode)
 {
 	struct list_head *l;
+	if (inode->pipe)
+		return inode->pipe;   /* an anonymous pipe, reopened */
 	list_for_each(l, &fifos) {
 		struct fifo_entry *e = list_entry(l, struct fifo_entry, link);
 		if (e->sb == inode->sb && e->ino == inode->ino)
@@ -243,6 +268,7 @@ int fifo_open(struct inode *inode, struct file *f)
 	struct pipe *p = fifo_pipe(inode);
 	int acc = f->flags & O_ACCMODE;
 	bool again = current && current->retrying && current->scratch[0] == FIFO_OPENING;
+	bool is_pipe = !inode->sb;   /* an anonymous pipe reopened: no partner to wait for */
 	f->priv = p;
 	f->fops = acc == O_WRONLY ? &pipe_write_fops : &pipe_read_fops;
 	if (acc == O_RDONLY) {
@@ -251,20 +277,20 @@ int fifo_open(struct inode *inode, struct file *f)
 			p->readers++;
 			waitq_wake_all(&p->wq);
 		}
-		if (!p->writers && !(f->flags & O_NONBLOCK) &&
+		if (!is_pipe && !p->writers && !(f->flags & O_NONBLOCK) &&
 		    (!again || current->scratch[1] == p->fifo_writers_seen)) {
 			current->scratch[3] = O_RDONLY;
 			return fifo_wait(p, &p->rq, again ? current->scratch[1] : p->fifo_writers_seen);
 		}
 	} else if (acc == O_WRONLY) {
 		if (!again) {
-			if (!p->readers && (f->flags & O_NONBLOCK))
+			if (!is_pipe && !p->readers && (f->flags & O_NONBLOCK))
 				return -ENXIO;
 			p->fifo_writers_seen++;
 			p->writers++;
 			waitq_wake_all(&p->rq);
 		}
-		if (!p->readers && (!again || current->scratch[1] == p->fifo_readers_seen)) {
+		if (!is_pipe && !p->readers && (!again || current->scratch[1] == p->fifo_readers_seen)) {
 			current->scratch[3] = O_WRONLY;
 			return fifo_wait(p, &p->wq, again ? current->scratch[1] : p->fifo_readers_seen);
 		}

@@ -13,6 +13,8 @@ struct pipe {
 };
 int pipe_create(struct task *t, struct file **rd, struct file **wr);
 int fifo_open(struct inode *inode, struct file *f);
+/* A path that opens the pipe f again (0), or 1 if f is no anonymous pipe. */
+int pipe_proc_path(struct file *f, struct path *out);
 long pipe_fcntl_size(struct file *f, struct task *t, int cmd, unsigned long arg);
 extern const struct file_ops pipe_read_fops, pipe_write_fops;
 #endif

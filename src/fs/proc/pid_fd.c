@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fs/pipe.h"
 #include "fs/proc/internal.h"
 
 /* Anonymous file kinds, by their file operations. */
@@ -113,8 +114,9 @@ static int show_fdinfo(struct proc_buf *b, const struct proc_node *n, struct tas
 	return 0;
 }
 
-/* Opening /proc/<pid>/fd/N reaches the file itself, even one whose name is gone. Files
- * without a path (pipes, sockets, anonymous inodes) are followed by their text. */
+/* Opening /proc/<pid>/fd/N reaches the file itself, even one whose name is gone; a pipe
+ * opens again. Other files without a path (sockets, anonymous inodes) are followed by
+ * their text. */
 static int fd_get_path(const struct proc_node *n, struct task *reader, struct path *out)
 {
 	struct task *t;
@@ -123,7 +125,7 @@ static int fd_get_path(const struct proc_node *n, struct task *reader, struct pa
 	if (err < 0)
 		return err;
 	if (!f->path.dentry || !f->path.mnt)
-		return 1;
+		return pipe_proc_path(f, out);
 	*out = f->path;
 	path_get(out);
 	return 0;
