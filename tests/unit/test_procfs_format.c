@@ -516,7 +516,7 @@ static void test_tree_root_listing_resumes(void **state)
 		assert_int_equal(f->fops->iterate(f, &n.sink), 0);
 	}
 	assert_memory_equal(n.all, ". .. cmdline cpuinfo ", 21);
-	assert_non_null(strstr(n.all, " meminfo mounts stat sys uptime version self thread-self 77 78 "));
+	assert_non_null(strstr(n.all, " meminfo mounts stat sys uptime version vmstat self thread-self 77 78 "));
 	file_put(f);
 	unmount_proc(root);
 }

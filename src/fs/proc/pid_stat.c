@@ -3,6 +3,7 @@
  * from our objects; memory, CPU time and pending/blocked masks from the task host,
  * which is where the guest process really runs.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@ pid_t tty_foreground_pgrp(struct tty *tty) __attribute__((weak));
 #define CAP_FULL     0x000001ffffffffffULL  /* the 41 capabilities of Linux 6.1 */
 #define DEFAULT_PRIO 20
 
-/* Linux's state letter. A task in a passed-through host call may really sleep there. */
+/* Linux's state letter. A task in a passed-through host call, or in one the seccomp
+ * filter lets through (nanosleep, futex, pause), may really sleep there. */
 static char state_letter(struct thread_group *tg, struct task *t, char host_state)
 {
 	if (tg->zombie || !t)
@@ -32,7 +34,8 @@ static char state_letter(struct thread_group *tg, struct task *t, char host_stat
 		return 'T';
 	if (t->state == TASK_PARKED)
 		return 'S';
-	if (t->stop == STOP_SYSCALL_EXIT && (host_state == 'S' || host_state == 'D'))
+	if ((t->stop == STOP_SYSCALL_EXIT || t->stop == STOP_NONE) &&
+	    (host_state == 'S' || host_state == 'D'))
 		return host_state;
 	return 'R';
 }
@@ -40,7 +43,7 @@ static char state_letter(struct thread_group *tg, struct task *t, char host_stat
 char proc_task_state(struct thread_group *tg, struct task *t)
 {
 	struct hostproc_sigmasks hm = { 0 };
-	if (t && t->stop == STOP_SYSCALL_EXIT)
+	if (t && t->state == TASK_RUNNING && (t->stop == STOP_SYSCALL_EXIT || t->stop == STOP_NONE))
 		hostproc_sigmasks(tg->host_tgid, t->host_tid, &hm);
 	return state_letter(tg, t, hm.state);
 }
@@ -101,7 +104,12 @@ static void stat_from_task(struct proc_stat_fields *s, struct thread_group *tg, 
 	s->flags = PF_RANDOMIZE | (tg->zombie ? PF_EXITING : 0);
 	s->cutime = (long long)ticks(tg->cutime_ns);
 	s->cstime = (long long)ticks(tg->cstime_ns);
-	s->priority = DEFAULT_PRIO;
+	/* Linux's task_prio(): 20 + nice for normal policies, -1 - priority for real time */
+	bool rt = tg->sched_policy == SCHED_FIFO || tg->sched_policy == SCHED_RR;
+	s->priority = rt ? -1 - tg->sched_priority : DEFAULT_PRIO + tg->nice;
+	s->nice = tg->nice;   /* the static priority stays under a real-time policy */
+	s->policy = (unsigned)tg->sched_policy;
+	s->rt_priority = rt ? (unsigned)tg->sched_priority : 0;
 	s->num_threads = tg->nr_threads;
 	uint64_t boot = proc_boot_ns();
 	s->starttime = tg->start_time_ns > boot ? ticks(tg->start_time_ns - boot) : 0;

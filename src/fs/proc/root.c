@@ -58,6 +58,7 @@ static const struct proc_entry root_entries[] = {
 	{ .name = "sys",         .mode = S_IFDIR | 0555, .dir = &proc_sys_dir },
 	{ .name = "uptime",      .mode = S_IFREG | 0444, .show = proc_show_uptime },
 	{ .name = "version",     .mode = S_IFREG | 0444, .show = proc_show_version },
+	{ .name = "vmstat",      .mode = S_IFREG | 0444, .show = proc_show_vmstat },
 };
 
 /* Files other subsystems add (proc_register_file). */

@@ -1,6 +1,6 @@
 /*
- * The system-wide files at the top of /proc: meminfo, cpuinfo, uptime, loadavg, version,
- * stat, devices, filesystems, cmdline.
+ * The system-wide files at the top of /proc: meminfo, vmstat, cpuinfo, uptime, loadavg,
+ * version, stat, devices, filesystems, cmdline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +36,30 @@ int proc_show_meminfo(struct proc_buf *b, const struct proc_node *n, struct task
 		.vmalloc_total = VMALLOC_TOTAL_KB,
 	};
 	proc_format_meminfo(b, &m);
+	return 0;
+}
+
+/* /proc/vmstat: the counters vmstat(8) and free read, in Linux's order. Memory is the
+ * same as meminfo's (all anonymous, no page cache, no swap); there is no paging I/O. */
+int proc_show_vmstat(struct proc_buf *b, const struct proc_node *n, struct task *reader)
+{
+	(void)n, (void)reader;
+	uint64_t total = mem_total_bytes() / PAGE_SIZE, used = mem_used_bytes() / PAGE_SIZE;
+	if (used > total)
+		used = total;
+	static const char *const zero[] = {
+		"nr_zone_inactive_anon", "nr_zone_active_file", "nr_zone_inactive_file",
+		"nr_inactive_anon", "nr_inactive_file", "nr_active_file", "nr_unevictable",
+		"nr_mlock", "nr_file_pages", "nr_dirty", "nr_writeback", "nr_shmem",
+		"nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_mapped", "pgpgin",
+		"pgpgout", "pswpin", "pswpout", "pgmajfault", "pgscan_kswapd", "pgsteal_kswapd",
+		"oom_kill",
+	};
+	proc_printf(b, "nr_free_pages %llu\nnr_zone_active_anon %llu\nnr_active_anon %llu\n"
+		    "nr_anon_pages %llu\n", (unsigned long long)(total - used),
+		    (unsigned long long)used, (unsigned long long)used, (unsigned long long)used);
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		proc_printf(b, "%s 0\n", zero[i]);
 	return 0;
 }
 
@@ -99,7 +123,9 @@ static void count_tasks(struct task_counts *c, struct task *exclude)
 	list_for_each(p, &all_tasks) {
 		struct task *t = list_entry(p, struct task, all_link);
 		c->total++;
-		if ((t->state == TASK_RUNNING || t->state == TASK_NEW) && t != exclude)
+		/* runnable as Linux counts it: not parked here, nor asleep in the host */
+		if (t != exclude && (t->state == TASK_NEW ||
+				     (t->state == TASK_RUNNING && proc_task_state(t->tg, t) == 'R')))
 			c->running++;
 		if (t->tid > c->last_pid)
 			c->last_pid = t->tid;
