@@ -498,8 +498,7 @@ static long ep_wait_common(struct task *t, int epfd, unsigned long uevents, int 
 		task_wait_on(t, &ep->wq);
 		return poll_park(t);
 	}
-	if (ret != -EINTR)
-		poll_sigmask_restore(t);
+	poll_sigmask_finish(t, ret);
 	return ret;
 }
 

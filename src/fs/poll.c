@@ -85,9 +85,12 @@ bool poll_timed_out(struct task *t)
  * until a signal interrupts them, as pause() does. */
 static struct waitq nothing_to_watch = { LIST_HEAD_INIT(nothing_to_watch.waiters) };
 
+static void poll_park_abort(struct task *t);
+
 long poll_park(struct task *t)
 {
 	uint64_t end = poll_timeout_end(t);
+	t->park_abort = poll_park_abort;
 	if (end != POLL_FOREVER)
 		task_deadline_at_most(t, end);
 	else if (t->nwaits == 0 && !t->deadline_ns)
@@ -143,10 +146,8 @@ static uint64_t host_pending(struct task *t)
  * about to wait is the same to the guest. A signal the mask unblocks that is already
  * pending ends the call with EINTR at once, as signal_pending() does in Linux; one that
  * comes later interrupts the parked call (signal_interrupt_parked reads the host mask).
- *
- * Known deviation: after EINTR the temporary mask stays set, so the host builds the
- * handler's frame with it and sigreturn restores it, where Linux saves the old mask in
- * the frame. The old mask is put back only when the call completes without a signal.
+ * After EINTR the temporary mask stays until that signal is delivered; its handler's
+ * frame then gets the old mask (signal/restore_mask.c), as Linux's restore_sigmask.
  */
 int poll_sigmask_apply(struct task *t)
 {
@@ -173,6 +174,30 @@ void poll_sigmask_restore(struct task *t)
 	uint64_t old = (uint64_t)t->hook_data[POLL_HOOK_OLD];
 	ptrace(PTRACE_SETSIGMASK, t->host_tid, sizeof(old), &old);
 	t->hook_data[POLL_HOOK_MASKF] &= ~MASK_APPLIED;
+}
+
+/* The call ends with EINTR under its temporary mask: the old one comes back with the
+ * delivery of the interrupting signal. */
+static void poll_sigmask_restore_after_signal(struct task *t)
+{
+	if (!(t->hook_data[POLL_HOOK_MASKF] & MASK_APPLIED))
+		return;
+	signal_restore_mask_later(t, (uint64_t)t->hook_data[POLL_HOOK_OLD]);
+	t->hook_data[POLL_HOOK_MASKF] &= ~MASK_APPLIED;
+}
+
+void poll_sigmask_finish(struct task *t, long ret)
+{
+	if (ret == -EINTR)
+		poll_sigmask_restore_after_signal(t);
+	else
+		poll_sigmask_restore(t);
+}
+
+/* A parked call interrupted by a signal (signal_interrupt_parked) ends with EINTR. */
+static void poll_park_abort(struct task *t)
+{
+	poll_sigmask_restore_after_signal(t);
 }
 
 /* ---- poll, ppoll ------------------------------------------------------------- */
@@ -226,8 +251,7 @@ static long poll_common(struct task *t, unsigned long ufds, unsigned long nfds)
 		free(pfd);
 		return poll_park(t);
 	}
-	if (ret != -EINTR)
-		poll_sigmask_restore(t);
+	poll_sigmask_finish(t, ret);
 	/* revents go back even for EINTR, as in Linux (all zero then) */
 	if (guest_write(t, ufds, pfd, len) < 0)
 		ret = -EFAULT;

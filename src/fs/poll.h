@@ -49,6 +49,8 @@ int poll_sigmask_read(struct task *t, unsigned long uset, size_t sigsetsize, uin
  * pending. Without a recorded mask, 0. */
 int poll_sigmask_apply(struct task *t);
 void poll_sigmask_restore(struct task *t);
+/* At the end of a call: the old mask back now, or after the signal of an EINTR. */
+void poll_sigmask_finish(struct task *t, long ret);
 
 /* Anonymous files (eventfd, epoll, timerfd): no path, all on one shared inode, as Linux's
  * anon_inode files are. name is the kind, as /proc shows it ("[eventfd]"). */

@@ -114,8 +114,7 @@ static long select_common(struct task *t, int n, const unsigned long user[3])
 		fdsets_free(&s);
 		return poll_park(t);
 	}
-	if (ret != -EINTR)
-		poll_sigmask_restore(t);
+	poll_sigmask_finish(t, ret);
 	if (ret >= 0 && fdsets_write(t, &s, user) < 0)
 		ret = -EFAULT;
 	fdsets_free(&s);

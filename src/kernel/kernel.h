@@ -187,6 +187,11 @@ struct task {
 	uint64_t requeue_signals;        /* host signals swallowed during an injection */
 	bool exec_done;
 	char comm[16];
+	/* Linux's restore_sigmask: the mask from before a ppoll/pselect6/epoll_pwait that
+	 * ended with EINTR, for the next delivered signal's frame (signal/restore_mask.c) */
+	bool restore_sigmask;
+	bool sigframe_fixup;             /* stepping into a handler to patch its frame */
+	uint64_t saved_sigmask;
 };
 
 /* The task whose syscall is being served (set by the dispatcher). */
@@ -228,6 +233,8 @@ void sched_fire_timeouts(void);
 /* Resuming a stopped task host (platform/ptrace.c). */
 void task_resume(struct task *t, int sig);
 void task_resume_syscall(struct task *t);   /* PTRACE_SYSCALL: see the exit stop */
+/* PTRACE_SINGLESTEP: from a signal-delivery stop, stops again once the frame is built */
+void task_resume_step(struct task *t, int sig);
 
 /* printk (kernel/printk.c) */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

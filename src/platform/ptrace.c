@@ -75,6 +75,8 @@ static void resume_with(struct task *t, int req, int sig)
 
 void task_resume(struct task *t, int sig) { resume_with(t, PTRACE_CONT, sig); }
 
+void task_resume_step(struct task *t, int sig) { resume_with(t, PTRACE_SINGLESTEP, sig); }
+
 void task_resume_syscall(struct task *t)
 {
 	resume_with(t, PTRACE_SYSCALL, 0);

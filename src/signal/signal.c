@@ -325,6 +325,8 @@ int signal_send_task(struct task *t, int sig, const siginfo_t *info)
 void signal_on_delivery_stop(struct task *t, int sig)
 {
 	struct thread_group *tg = t->tg;
+	if (signal_restore_mask_frame(t, sig))
+		return;
 	if (tg->stopped && sig != SIGKILL) {
 		/* re-sent on SIGCONT; its guest siginfo stays queued for that delivery */
 		t->group_stopped = true;
@@ -347,10 +349,12 @@ void signal_on_delivery_stop(struct task *t, int sig)
 	}
 	int stop = default_stop_action(tg, sig);
 	if (stop < 0) {
+		signal_restore_mask_deliver(t, sig, false);
 		task_resume(t, 0);   /* a terminal stop signal in an orphaned process group */
 		return;
 	}
 	if (stop > 0) {
+		signal_restore_mask_deliver(t, sig, false);
 		group_stop(tg, sig);
 		t->group_stopped = true;
 		return;
@@ -358,12 +362,16 @@ void signal_on_delivery_stop(struct task *t, int sig)
 	/* A fault the host raised (SIGSEGV on a bad access...) is never dropped: the host
 	 * forces the default action when it is ignored or blocked, as Linux does. */
 	if (ours && signal_is_ignored(tg, sig)) {
+		signal_restore_mask_deliver(t, sig, false);
 		task_resume(t, 0);
 		return;
 	}
 	struct k_sigaction *sa = &tg->sighand->action[sig];
-	if (sa->handler > 1 && (sa->flags & SA_RESETHAND))
+	bool handler = sa->handler > 1;
+	if (handler && (sa->flags & SA_RESETHAND))
 		memset(sa, 0, sizeof(*sa));   /* the host resets its copy as it delivers */
+	if (signal_restore_mask_deliver(t, sig, handler))
+		return;   /* stepped into the handler, to fix its frame's mask */
 	task_resume(t, sig);
 }
 

@@ -18,6 +18,13 @@ bool signal_may_send(struct task *sender, struct thread_group *target, int sig);
 void signal_user_info(siginfo_t *info, int sig, struct task *sender);
 /* The delivery stop of a host signal (called by the main loop). */
 void signal_on_delivery_stop(struct task *t, int sig);
+/* Linux's restore_sigmask (restore_mask.c): after a call with a temporary mask ends
+ * with EINTR, old is the mask the next delivered signal's frame restores. */
+void signal_restore_mask_later(struct task *t, uint64_t old);
+/* At a delivery stop: applies a pending restore; true if it resumed the task itself. */
+bool signal_restore_mask_deliver(struct task *t, int sig, bool handler);
+/* The stop once a handler's frame is built: true if it was that stop (and handled). */
+bool signal_restore_mask_frame(struct task *t, int sig);
 /* Logs a fatal processor fault ("bash[1]: segfault at ...") as Linux does (fault_report.c). */
 void signal_report_fault(struct task *t, int sig, const siginfo_t *info);
 /* A parked task and a new signal: interrupt its syscall if the signal is deliverable. */
