@@ -4,7 +4,7 @@ BUILD   ?= build
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror
 KCFLAGS  = -std=gnu11 $(WARN) -D_GNU_SOURCE -Isrc -Ilib $(CFLAGS) $(EXTRA_CFLAGS)
-KLIBS    = -lpthread $(EXTRA_LDFLAGS)
+KLIBS    = -lpthread -lext2fs -lcom_err $(EXTRA_LDFLAGS)
 
 # The stub is the tiny static program every guest task runs inside; it lives at a fixed
 # address far from where guest programs and the host's mmap area go (see platform.h).

@@ -12,13 +12,14 @@ set -euo pipefail
 #   busybox-static    the default guest userland (scripts/make-busybox-root.sh)
 #   debootstrap       the Debian bookworm guest root used by the bigger tests
 #   libext2fs-dev     the ext2/3/4 filesystem (src/fs/ext2) reads images through libext2fs
+#   comerr-dev        libcom_err, which libext2fs reports its errors through
 #   e2fsprogs         mke2fs -d / e2fsck to make and check test images
 #   libcmocka-dev     unit tests (tests/unit)
 #   libseccomp-dev    seccomp headers and helpers for the platform code and its tests
 #   tmux              interactive console tests (tests/tty)
 #   uml-utilities     the real uml_mconsole, uml_switch, ... for interop tests
 #   perl python3      test helpers
-packages=(gcc make busybox-static debootstrap libext2fs-dev e2fsprogs libcmocka-dev
+packages=(gcc make busybox-static debootstrap libext2fs-dev comerr-dev e2fsprogs libcmocka-dev
           libseccomp-dev tmux uml-utilities perl python3)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

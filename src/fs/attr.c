@@ -23,6 +23,23 @@ static bool in_group_or_capable(const struct task *t, gid_t gid)
 	return cred_in_group(&t->cred, gid) || fs_capable(t);
 }
 
+void vfs_init_owner(const struct inode *dir, mode_t *mode, const struct cred *cred,
+		    uid_t *uid, gid_t *gid)
+{
+	*uid = cred ? cred->fsuid : 0;
+	*gid = cred ? cred->fsgid : 0;
+	if (!dir || !(dir->mode & S_ISGID))
+		return;
+	*gid = dir->gid;
+	if (S_ISDIR(*mode)) {
+		*mode |= S_ISGID;
+		return;
+	}
+	if ((*mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) && cred && cred->fsuid != 0 &&
+	    !cred_in_group(cred, dir->gid))
+		*mode &= ~S_ISGID;
+}
+
 /* For inodes whose attributes live only in memory (pipes, in-memory filesystems). */
 static int simple_setattr(struct inode *inode, const struct iattr *ia)
 {

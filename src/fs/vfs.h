@@ -292,6 +292,12 @@ int vfs_rmdir(struct task *t, int dirfd, const char *name);
 int vfs_rename(struct task *t, int olddirfd, const char *oldname, int newdirfd,
 	       const char *newname, unsigned flags);
 
+/* Owner and mode of a new inode in dir (Linux's inode_init_owner): the creator's fsuid
+ * and fsgid; in a set-group-id directory, the directory's group (subdirectories inherit
+ * the bit, and a set-group-id executable made by an outsider loses it). */
+void vfs_init_owner(const struct inode *dir, mode_t *mode, const struct cred *cred,
+		    uid_t *uid, gid_t *gid);
+
 /* attribute changes (attr.c); mnt is NULL for anonymous files */
 int vfs_setattr(struct inode *inode, const struct iattr *ia);  /* unchecked */
 int vfs_chmod(struct task *t, struct mount *mnt, struct inode *inode, mode_t mode);

@@ -38,6 +38,7 @@ __attribute__((weak)) void mem_set_total(uint64_t bytes);
 __attribute__((weak)) void proc_set_cmdline(const char *s);
 __attribute__((weak)) int console_open_for_init(struct task *t);
 __attribute__((weak)) int ubd_init(const char *const *driver_args);
+__attribute__((weak)) void ext2_init(void);
 __attribute__((weak)) bool ubd_configured(int unit);
 void syscall_table_print_markdown(FILE *out);
 
@@ -218,6 +219,8 @@ int main(int argc, char **argv)
 	printk_set_console(console_write_kernel);
 	if (ubd_init)
 		ubd_init(opts.driver_args);
+	if (ext2_init)
+		ext2_init();
 	mount_root();
 	struct task *init = create_init_task();
 	mount_early(init);

@@ -198,6 +198,16 @@ fi
 run_guest_prog() {  # name outfile -> exit status
 	GUEST_TIMEOUT=20 run_guest "$ROOT" "init=/tests/$1" >"$2" 2>"$2.err"
 }
+# DIFF_ROOT=ext4: the same root as an ext4 image booted through a COW file
+# (tests/ubd/test-diff-ext4.sh).
+if [ "${DIFF_ROOT:-hostfs}" = ext4 ]; then
+	mke2fs -q -t ext4 -d "$ROOT" "$TMP/root.img" 256M >/dev/null || { fail diff/mke2fs; finish; }
+	run_guest_prog() {
+		mkdir -p "$TMP/uml"
+		timeout --foreground -k 5 20 "$UMLINUX" quiet ubda="$TMP/root.cow,$TMP/root.img" mem=128M \
+			uml_dir="$TMP/uml" "init=/tests/$1" </dev/null >"$2" 2>"$2.err"
+	}
+fi
 
 report() {  # name ok(0/1) why
 	local n=$1 ok=$2 why=$3 reason
