@@ -16,6 +16,7 @@
 #include <utime.h>
 
 #include "drivers/ubd/ubd_int.h"
+#include "fs/dev/devfs.h"
 
 static void parse_ok(const char *s, struct ubd_config *c)
 {
@@ -272,6 +273,54 @@ static void writers_are_locked_out(void **state)
 	close_unit(a);
 }
 
+/* MConsole's config / config query / remove, as UML answers them. */
+static void hotplug(void **state)
+{
+	struct fixture *f = *state;
+	const char *error = NULL;
+	char spec[300], buf[512];
+	static bool devfs_ready;
+	if (!devfs_ready) {
+		devfs_init();
+		devfs_ready = true;
+	}
+	snprintf(spec, sizeof(spec), "b=%s,%s", f->cow, f->back);
+	assert_int_equal(ubd_config(spec, &error), 0);
+	assert_true(ubd_configured(1));
+	int n = ubd_get_config("b", buf, sizeof(buf), &error);
+	assert_int_equal(n, (int)strlen(buf));
+	char want[300];
+	snprintf(want, sizeof(want), "%s,%s", f->cow, f->back);
+	assert_string_equal(buf, want);
+	assert_int_equal(ubd_get_config("1", buf, 4, &error), (int)strlen(want));  /* too small: the length */
+	assert_int_equal(ubd_config(spec, &error), 1);
+	assert_string_equal(error, "Device is already configured");
+	assert_int_equal(ubd_config("x=foo", &error), 1);
+	assert_string_equal(error, "Device number out of range");
+	assert_int_equal(ubd_config("c=/nonexistent", &error), -ENOENT);
+	assert_string_equal(error, "Couldn't determine size of device's file");
+	assert_int_equal(ubd_get_config("?", buf, sizeof(buf), &error), -1);
+	assert_string_equal(error, "ubd_get_config : device number out of range");
+	assert_int_equal(ubd_get_config("c", buf, sizeof(buf), &error), 0);
+	assert_string_equal(buf, "");
+	/* busy while open or mounted */
+	ubd_unit(1)->disk.users++;
+	assert_int_equal(ubd_remove(1, &error), -EBUSY);
+	ubd_unit(1)->disk.users--;
+	assert_int_equal(ubd_remove(1, &error), 0);
+	assert_false(ubd_configured(1));
+	assert_int_equal(ubd_remove(1, &error), -ENODEV);
+	int start, end;
+	const char *s = "x";
+	assert_int_equal(ubd_id(&s, &start, &end), 23);
+	assert_int_equal(end, 15);
+	s = "12";
+	assert_int_equal(ubd_id(&s, &start, &end), 12);
+	assert_int_equal(*s, 0);
+	s = "";
+	assert_int_equal(ubd_id(&s, &start, &end), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +332,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_changed_backing, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_broken_cow, setup, teardown),
 		cmocka_unit_test_setup_teardown(writers_are_locked_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(hotplug, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@ bool ubd_configured(int unit)
 	return unit >= 0 && unit < UBD_MAX_DEV && units[unit];
 }
 
-static void register_disk(struct ubd *u)
+static int register_disk(struct ubd *u)
 {
 	struct block_device *b = &u->disk;
 	snprintf(b->name, sizeof(b->name), "%s", u->name);
@@ -32,25 +32,49 @@ static void register_disk(struct ubd *u)
 	b->ops = &ubd_disk_ops;
 	b->priv = u;
 	int err = blkdev_register(b);
-	if (!err)
-		err = devfs_add_node(u->name, S_IFBLK | 0660, b->dev);
 	if (err)
-		printk("<3>%s: can't register the disk: error %d\n", u->name, -err);
+		return err;
+	err = devfs_add_node(u->name, S_IFBLK | 0660, b->dev);
+	if (err)
+		blkdev_unregister(b);
+	return err;
 }
 
-/* Opens a parsed unit; on failure the unit stays unconfigured (the error is logged). */
-static void add_unit(const struct ubd_config *c)
+struct ubd *ubd_unit(int n)
+{
+	return n >= 0 && n < UBD_MAX_DEV ? units[n] : NULL;
+}
+
+int ubd_add_unit(const struct ubd_config *c)
 {
 	struct ubd *u = xcalloc(1, sizeof(*u));
 	u->cfg = *c;
 	snprintf(u->name, sizeof(u->name), "ubd%c", 'a' + c->unit);
-	if (ubd_open_files(u) < 0) {
+	int err = ubd_open_files(u);
+	if (!err) {
+		err = register_disk(u);
+		if (err)
+			printk("<3>%s: can't register the disk: error %d\n", u->name, -err);
+	}
+	if (err) {
 		ubd_close_files(u);
 		free(u);
-		return;
+		return err;
 	}
 	units[c->unit] = u;
-	register_disk(u);
+	return 0;
+}
+
+void ubd_del_unit(int n)
+{
+	struct ubd *u = ubd_unit(n);
+	if (!u)
+		return;
+	devfs_remove_node(u->name);
+	blkdev_unregister(&u->disk);
+	ubd_close_files(u);
+	free(u);
+	units[n] = NULL;
 }
 
 /* One switch; returns the parsed unit config through c when it names a device. */
@@ -96,7 +120,7 @@ int ubd_init(const char *const *args)
 			cfgs[n++] = c;
 	}
 	for (int i = 0; i < n; i++)
-		add_unit(&cfgs[i]);
+		ubd_add_unit(&cfgs[i]);
 	int configured = 0;
 	for (int i = 0; i < UBD_MAX_DEV; i++)
 		configured += units[i] != NULL;

@@ -35,6 +35,9 @@ extern const struct block_device_ops ubd_disk_ops;
 ssize_t ubd_pread(int fd, void *buf, size_t len, uint64_t off);   /* short only at EOF */
 int ubd_pwrite(int fd, const void *buf, size_t len, uint64_t off);
 
-/* ubd.c: the sync-for-all switch (ubd=sync) */
+/* ubd.c: the sync-for-all switch (ubd=sync), and the units */
 extern bool ubd_sync_all;
+struct ubd *ubd_unit(int n);                     /* NULL when unconfigured */
+int ubd_add_unit(const struct ubd_config *c);    /* opens, registers; logs why not */
+void ubd_del_unit(int n);
 #endif

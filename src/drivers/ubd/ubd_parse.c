@@ -8,7 +8,7 @@
 
 #define UBD_MAX_FLAGS 7   /* UML reads at most sizeof("rscdt=") characters for them */
 
-static int parse_unit(const char **s, int *unit, const char **why)
+int ubd_parse_unit(const char **s, int *unit, const char **why)
 {
 	const char *p = *s;
 	long n;
@@ -99,7 +99,7 @@ int ubd_parse_switch(const char *s, struct ubd_config *c, int *fake_major, const
 		*fake_major = (int)major;
 		return UBD_SWITCH_FAKE_MAJOR;
 	}
-	if (parse_unit(&s, &c->unit, why) || parse_flags(&s, c, why) || parse_files(s, c, why))
+	if (ubd_parse_unit(&s, &c->unit, why) || parse_flags(&s, c, why) || parse_files(s, c, why))
 		return -1;
 	return UBD_SWITCH_DEVICE;
 }
