@@ -58,6 +58,20 @@ umlinux_root_copy() {
     mkdir -p "$1" && cp -a "$src/." "$1/"
 }
 
+# debian_root_copy DIR: fill DIR with a private copy of the cached Debian bookworm root
+# (scripts/make-debian-root.sh, built first if missing: about 35 s). Returns 3 when it
+# cannot be built here (not root, no debootstrap, mirror unreachable), with the reason
+# in $DEBIAN_ROOT_WHY; 1 on other failures.
+debian_root_copy() {
+    local src rc
+    case "${1:-}" in ""|/|/.|//*) echo "debian_root_copy: refusing target '${1:-}'" >&2; return 1 ;; esac
+    src=$("$UMLINUX_TOP/scripts/make-debian-root.sh" --path 2>"$TMPDIR/debian-root.err")
+    rc=$?
+    DEBIAN_ROOT_WHY=$(tail -1 "$TMPDIR/debian-root.err")
+    [ "$rc" -eq 0 ] || return "$rc"
+    mkdir -p "$1" && cp -a --reflink=auto "$src/." "$1/"
+}
+
 # run_guest ROOTDIR [ARGS...]: boot umlinux on the host directory ROOTDIR (hostfs root)
 # with 128M of memory and ARGS appended to the command line (init=..., switches, init's
 # arguments), stdin from /dev/null, killed after GUEST_TIMEOUT seconds. Prints what the
