@@ -181,6 +181,8 @@ struct task {
 	unsigned long set_child_tid;
 	struct list_head pending_info;   /* thread-directed guest siginfo */
 	bool group_stopped;              /* held in a job-control stop */
+	bool frozen;                     /* resume held while the machine is stopped (MConsole) */
+	int frozen_req, frozen_sig;      /* the held resume's ptrace request and signal */
 	bool interrupt_sent;
 	bool vfork_done_pending;
 	struct task *vfork_parent;

@@ -24,26 +24,48 @@
 
 #define MAX_WATCH 256
 
-struct watch { int fd; loop_fn fn; void *data; };
+struct watch { int fd; loop_fn fn; void *data; bool always; };
 static struct watch watches[MAX_WATCH];
 static int epfd = -1, sigfd = -1, tfd = -1;
+/* While the machine is stopped (MConsole stop), the loop waits on this second set: it
+ * holds only the host signals and the watches added with loop_add_fd_always. */
+static int stopped_epfd = -1;
+static bool loop_stopped;
 static void (*sigwinch_fn)(void);
 
-int loop_add_fd(int fd, uint32_t events, loop_fn fn, void *data)
+static int add_watch(int fd, uint32_t events, loop_fn fn, void *data, bool always)
 {
 	for (int i = 0; i < MAX_WATCH; i++) {
 		if (watches[i].fn)
 			continue;
-		watches[i] = (struct watch){ fd, fn, data };
+		watches[i] = (struct watch){ fd, fn, data, always };
 		struct epoll_event ev = { .events = events, .data.ptr = &watches[i] };
 		if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			watches[i].fn = NULL;
 			return -errno;
 		}
+		if (always && epoll_ctl(stopped_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			int err = -errno;
+			epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+			watches[i].fn = NULL;
+			return err;
+		}
 		return 0;
 	}
 	return -ENOSPC;
 }
+
+int loop_add_fd(int fd, uint32_t events, loop_fn fn, void *data)
+{
+	return add_watch(fd, events, fn, data, false);
+}
+
+int loop_add_fd_always(int fd, uint32_t events, loop_fn fn, void *data)
+{
+	return add_watch(fd, events, fn, data, true);
+}
+
+void loop_set_stopped(bool stopped) { loop_stopped = stopped; }
 
 static struct watch *watch_of(int fd)
 {
@@ -59,6 +81,8 @@ int loop_mod_fd(int fd, uint32_t events)
 	if (!w)
 		return -ENOENT;
 	struct epoll_event ev = { .events = events, .data.ptr = w };
+	if (w->always && epoll_ctl(stopped_epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
+		return -errno;
 	return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) < 0 ? -errno : 0;
 }
 
@@ -68,6 +92,8 @@ void loop_del_fd(int fd)
 	if (!w)
 		return;
 	epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (w->always)
+		epoll_ctl(stopped_epfd, EPOLL_CTL_DEL, fd, NULL);
 	w->fn = NULL;
 }
 
@@ -197,33 +223,47 @@ int loop_init(void)
 	sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
+	stopped_epfd = epoll_create1(EPOLL_CLOEXEC);
 	sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (epfd < 0 || sigfd < 0 || tfd < 0)
+	if (epfd < 0 || stopped_epfd < 0 || sigfd < 0 || tfd < 0)
 		return -errno;
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev);
+	epoll_ctl(stopped_epfd, EPOLL_CTL_ADD, sigfd, &ev);
 	ev.data.ptr = &tfd;
 	epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, &ev);
 	return 0;
 }
 
+static void run_kernel_work(void)
+{
+	/*
+	 * The guest runs on our CPU (platform.c pins it): after resuming tasks, yielding
+	 * lets them run to their next stop, which we then take without a trip through
+	 * epoll and the signalfd. A few rounds while there is progress.
+	 */
+	for (int round = 0; round < 8 && reap_host_children() > 0; round++)
+		sched_yield();
+	sched_fire_timeouts();
+	itimer_fire_expired();
+	sched_run_pending();
+	arm_timer();
+}
+
+/*
+ * While the machine is stopped nothing but the "always" watches and host signals is
+ * served: task stops are left unreaped (the task hosts stay stopped in the host), and
+ * expired timers and ready devices wait, level-triggered, until go. Their events are
+ * then handled late, not lost.
+ */
 void loop_run(void)
 {
 	for (;;) {
-		/*
-		 * The guest runs on our CPU (platform.c pins it): after resuming tasks, yielding
-		 * lets them run to their next stop, which we then take without a trip through
-		 * epoll and the signalfd. A few rounds while there is progress.
-		 */
-		for (int round = 0; round < 8 && reap_host_children() > 0; round++)
-			sched_yield();
-		sched_fire_timeouts();
-		itimer_fire_expired();
-		sched_run_pending();
-		arm_timer();
+		if (!loop_stopped)
+			run_kernel_work();
 		struct epoll_event evs[32];
-		int n = epoll_wait(epfd, evs, 32, -1);
+		int n = epoll_wait(loop_stopped ? stopped_epfd : epfd, evs, 32, -1);
 		if (n < 0 && errno != EINTR)
 			panic("epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++) {
@@ -231,13 +271,15 @@ void loop_run(void)
 				on_host_signal();
 			} else if (evs[i].data.ptr == &tfd) {
 				uint64_t x;
-				if (read(tfd, &x, sizeof(x)) < 0) { /* spurious: re-armed below */ }
+				if (!loop_stopped && read(tfd, &x, sizeof(x)) < 0) { /* spurious: re-armed below */ }
 			} else {
 				struct watch *w = evs[i].data.ptr;
-				if (w->fn)
+				/* a stop earlier in this batch holds back the rest of it */
+				if (w->fn && (!loop_stopped || w->always))
 					w->fn(w->fd, evs[i].events, w->data);
 			}
-			sched_run_pending();
+			if (!loop_stopped)
+				sched_run_pending();
 		}
 	}
 }

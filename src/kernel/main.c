@@ -40,6 +40,7 @@ __attribute__((weak)) int console_open_for_init(struct task *t);
 __attribute__((weak)) int ubd_init(const char *const *driver_args);
 __attribute__((weak)) void ext2_init(void);
 __attribute__((weak)) bool ubd_configured(int unit);
+__attribute__((weak)) int mconsole_init(const struct umid_dir *umid, const char *notify_path);
 void syscall_table_print_markdown(FILE *out);
 
 static struct boot_options opts;
@@ -221,6 +222,8 @@ int main(int argc, char **argv)
 		ubd_init(opts.driver_args);
 	if (ext2_init)
 		ext2_init();
+	if (mconsole_init)
+		mconsole_init(&umid, opts.mconsole_notify);
 	mount_root();
 	struct task *init = create_init_task();
 	mount_early(init);

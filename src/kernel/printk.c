@@ -19,6 +19,11 @@ static uint64_t boot_ns;
 bool console_quiet;
 int console_loglevel = 7;
 static void (*console_sink)(const char *s, size_t n);
+static void (*printk_tap)(const char *s, size_t n);
+static void (*panic_notifier)(const char *msg);
+
+void printk_set_tap(void (*tap)(const char *s, size_t n)) { printk_tap = tap; }
+void panic_set_notifier(void (*fn)(const char *msg)) { panic_notifier = fn; }
 
 void printk_set_console(void (*sink)(const char *s, size_t n)) { console_sink = sink; }
 
@@ -82,6 +87,8 @@ void vprintk(const char *fmt, va_list ap)
 			  (unsigned long long)(t / 1000000000ULL), (unsigned long long)(t % 1000000000ULL / 1000));
 	log_append(stamp, (size_t)sn);
 	log_append(text, strlen(text));
+	if (printk_tap)
+		printk_tap(text, strlen(text));
 	if (!console_quiet && level < console_loglevel)
 		console_write(text, strlen(text));
 }
@@ -116,11 +123,16 @@ _Noreturn void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk_emergency("Kernel panic - not syncing: %s\n", msg);
+	if (panic_notifier)
+		panic_notifier(msg);
 	kernel_halt(HALT_PANIC, 134);
 }
 
 void printk_emergency_init_death(int wait_status)
 {
-	printk_emergency("Kernel panic - not syncing: Attempted to kill init! exitcode=0x%08x\n",
-			 (unsigned)wait_status);
+	char msg[64];
+	snprintf(msg, sizeof(msg), "Attempted to kill init! exitcode=0x%08x", (unsigned)wait_status);
+	printk_emergency("Kernel panic - not syncing: %s\n", msg);
+	if (panic_notifier)
+		panic_notifier(msg);
 }

@@ -50,6 +50,13 @@ long guest_read_str(struct task *t, char *dst, unsigned long src, size_t max);
 /* The stub's syscall instruction (its entry point) and the vDSO of the host. */
 extern unsigned long stub_entry;
 
+/* MConsole stop and go. Freezing interrupts every guest thread that is running and
+ * returns once they are all stopped; until thaw, resuming a task only records the
+ * resume. Thaw performs the recorded resumes. */
+void platform_freeze_guest(void);
+void platform_thaw_guest(void);
+bool platform_guest_frozen(void);
+
 /* Host details the boot log and /proc show. */
 extern size_t platform_xstate_size;
 

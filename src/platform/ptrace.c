@@ -58,6 +58,13 @@ static void resume_with(struct task *t, int req, int sig)
 		t->group_stopped = true;   /* job-control stop: held until SIGCONT */
 		return;
 	}
+	if (guest_frozen) {
+		/* MConsole stop: the task stays where it is until go (platform_thaw_guest) */
+		t->frozen = true;
+		t->frozen_req = req;
+		t->frozen_sig = sig;
+		return;
+	}
 	if (t->regs_dirty)
 		platform_set_regs(t);
 	/* Signals the host dequeued while we injected calls go back to the host queue;
@@ -80,7 +87,14 @@ void task_resume_step(struct task *t, int sig) { resume_with(t, PTRACE_SINGLESTE
 void task_resume_syscall(struct task *t)
 {
 	resume_with(t, PTRACE_SYSCALL, 0);
-	t->stop = STOP_NONE;
+	if (!t->frozen)
+		t->stop = STOP_NONE;
+}
+
+void task_resume_frozen(struct task *t)
+{
+	t->frozen = false;
+	resume_with(t, t->frozen_req, t->frozen_sig);
 }
 
 /* From the exec stop, runs the stub's first int3 so the task sits at a clean stop. */

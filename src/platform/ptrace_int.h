@@ -10,6 +10,9 @@
 #define TASK_SYNC_FD 5   /* start-up handshake only */
 
 int platform_wait(struct task *t, int *status);
+/* MConsole stop (freeze.c): while set, resuming a task only records the resume. */
+extern bool guest_frozen;
+void task_resume_frozen(struct task *t);   /* performs the recorded resume */
 int platform_selftest(bool quiet);
 void task_host_died(struct task *t, int status);   /* task/exit.c */
 #endif

@@ -51,6 +51,9 @@ int proc_read_path(const char *relpath, struct task *reader, char **out, size_t 
 uint64_t proc_uptime_ns(void);
 void proc_loadavg(unsigned long loads[3], unsigned shift);
 
+/* Linux's one-letter task state (R, S, T, Z...), as /proc/<pid>/stat shows it. */
+char proc_task_state(struct thread_group *tg, struct task *t);
+
 /* A stable id for a mount, as /proc/<pid>/mountinfo and fdinfo show it. */
 int proc_mount_id(const struct mount *m);
 
