@@ -19,17 +19,27 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 		return -EBADF;
 	if (!f->fops || !f->fops->read)
 		return f->inode && S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
-	if (len > IO_CHUNK)
-		len = IO_CHUNK;
-	char *kbuf = malloc(len ? len : 1);
-	if (!kbuf)
-		return -ENOMEM;
+	/* a disk answers a whole request, as Linux's block devices do (mke2fs and e2fsck
+	 * treat a short read as an error); other files get at most one chunk */
+	bool whole = f->inode && S_ISBLK(f->inode->mode);
 	off_t *p = pos ? pos : &f->pos;
-	ssize_t n = f->fops->read(f, kbuf, len, p);
-	if (n > 0 && guest_write(t, buf, kbuf, (size_t)n) < 0)
-		n = -EFAULT;
-	free(kbuf);
-	return n;
+	size_t done = 0;
+	do {
+		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
+		char *kbuf = malloc(chunk ? chunk : 1);
+		if (!kbuf)
+			return done ? (long)done : -ENOMEM;
+		ssize_t n = f->fops->read(f, kbuf, chunk, p);
+		if (n > 0 && guest_write(t, buf + done, kbuf, (size_t)n) < 0)
+			n = -EFAULT;
+		free(kbuf);
+		if (n < 0)
+			return done ? (long)done : n;
+		done += (size_t)n;
+		if ((size_t)n < chunk)
+			break;
+	} while (whole && done < len);
+	return (long)done;
 }
 
 /* RLIMIT_FSIZE on a regular file: a write crossing the limit is cut short at it, one
@@ -117,7 +127,7 @@ static long do_write(struct task *t, struct file *f, unsigned long buf, size_t l
 		done += (size_t)n;
 		if ((size_t)n < chunk)
 			break;
-	} while (regular && done < len);
+	} while ((regular || (f->inode && S_ISBLK(f->inode->mode))) && done < len);
 	return (long)done;
 }
 

@@ -49,4 +49,26 @@ else fail debian-ext4/complete "script did not finish: $(tail -3 <<<"$out" | tr 
 "$UMLINUX_TOP/build/uml_moo" cow merged.img &&
 	if e2fsck -fn merged.img >fsck.log 2>&1; then pass debian-ext4/merged-clean
 	else fail debian-ext4/merged-clean "$(tail -4 fsck.log | tr '\n' '|')"; fi
+
+# A second disk: made, checked and mounted with Debian's e2fsprogs in the guest; grown on
+# the host, seen at its new size at the next boot, and grown by resize2fs (offline).
+truncate -s 64M data.img
+out=$(timeout --foreground -k 5 120 "$UMLINUX" quiet ubda="$TMPDIR/cow,$TMPDIR/root.img" ubdb="$TMPDIR/data.img" \
+	mem=256M uml_dir="$TMPDIR/uml" init=/bin/bash -- -c 'export PATH=/usr/sbin:/sbin:$PATH
+		mkfs.ext4 -q /dev/ubdb && echo mkfs-ok; e2fsck -fn /dev/ubdb >/dev/null 2>&1 && echo fsck-ok
+		mount /dev/ubdb /mnt && echo on-data > /mnt/f && umount /mnt && echo mount-ok
+		blkid -o value -s TYPE /dev/ubdb; poweroff -f' </dev/null 2>&1 | tr -d '\r')
+for w in mkfs-ok fsck-ok mount-ok ext4; do
+	grep -qx "$w" <<<"$out" && pass "debian-ext4/second-disk-$w" || fail "debian-ext4/second-disk-$w" "$(tail -4 <<<"$out" | tr '\n' '|')"
+done
+truncate -s 128M data.img
+out=$(timeout --foreground -k 5 120 "$UMLINUX" quiet ubda="$TMPDIR/cow,$TMPDIR/root.img" ubdb="$TMPDIR/data.img" \
+	mem=256M uml_dir="$TMPDIR/uml" init=/bin/bash -- -c 'export PATH=/usr/sbin:/sbin:$PATH
+		echo "size $(blockdev --getsize64 /dev/ubdb)"; e2fsck -fp /dev/ubdb >/dev/null 2>&1; resize2fs /dev/ubdb >/dev/null 2>&1
+		mount /dev/ubdb /mnt && echo "blocks $(stat -f -c %b /mnt)" && cat /mnt/f; umount /mnt; poweroff -f' </dev/null 2>&1 | tr -d '\r')
+grep -qx 'size 134217728' <<<"$out" && pass debian-ext4/grown-disk-size || fail debian-ext4/grown-disk-size "$(tail -4 <<<"$out" | tr '\n' '|')"
+grep -qx 'blocks 131072' <<<"$out" && grep -qx on-data <<<"$out" && pass debian-ext4/resize2fs ||
+	fail debian-ext4/resize2fs "$(tail -4 <<<"$out" | tr '\n' '|')"
+if e2fsck -fn data.img >fsck2.log 2>&1; then pass debian-ext4/second-disk-clean
+else fail debian-ext4/second-disk-clean "$(tail -4 fsck2.log | tr '\n' '|')"; fi
 finish

@@ -32,6 +32,8 @@ echo -n "GUEST WROTE THIS" | dd of=/dev/ubdb bs=1 seek=1000 conv=notrunc 2>/dev/
 echo "reread: $(dd if=/dev/ubdb bs=1 skip=1000 count=16 2>/dev/null)"
 dd if=/dev/zero of=/dev/ubdb bs=512 seek=2048 count=1 2>/dev/null && echo "past end: written" || echo "past end: refused"
 echo "at end: $(dd if=/dev/ubdb bs=512 skip=2048 count=1 2>/dev/null | wc -c)"
+dd if=/dev/ubdc of=/dev/null bs=2M count=1 2>&1 | grep -q '^1+0 records in' && echo "whole read: yes"
+dd if=/dev/ubdc of=/dev/ubdc bs=2M count=1 2>&1 | grep -q "^1+0 records out" && echo "whole write: yes"
 echo -n plain | dd of=/dev/ubdc bs=512 seek=3 conv=notrunc 2>/dev/null
 dd if=/dev/zero of=/dev/ubdd bs=512 count=1 2>/dev/null && echo "ro: written" || echo "ro: refused"
 sync
@@ -54,6 +56,8 @@ check ubd/reads-own-write '^reread: GUEST WROTE THIS$'
 check ubd/end-is-enospc '^past end: refused$'
 check ubd/read-at-end-eof '^at end: 0$'
 check ubd/read-only-flag '^ro: refused$'
+check ubd/whole-2M-read '^whole read: yes$'
+check ubd/whole-2M-write '^whole write: yes$'
 [ "$rc" = 0 ] && pass ubd/poweroff || fail ubd/poweroff "exit $rc"
 
 [ "$(sha256sum <back.img)" = "$sum_before" ] && pass ubd/backing-unchanged || fail ubd/backing-unchanged
