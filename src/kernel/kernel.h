@@ -115,6 +115,7 @@ struct thread_group {
 	struct sighand *sighand;
 	struct list_head pending_info;   /* of pending_info, process-directed */
 	struct waitq child_wait;         /* wait4 sleepers */
+	struct waitq signalfd_wait;      /* signalfd readers and pollers: any signal sent */
 	struct rlimit rlim[RLIM_NLIMITS];
 	char comm[16];
 	char exe[4096];                  /* guest path of the executable */

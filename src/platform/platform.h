@@ -6,6 +6,7 @@
 #ifndef UMLINUX_PLATFORM_H
 #define UMLINUX_PLATFORM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +47,14 @@ int guest_read(struct task *t, void *dst, unsigned long src, size_t len);
 int guest_write(struct task *t, unsigned long dst, const void *src, size_t len);
 /* Copies a NUL-terminated string of at most max-1 chars; -EFAULT, or -ENAMETOOLONG. */
 long guest_read_str(struct task *t, char *dst, unsigned long src, size_t max);
+
+/* The host's pending signals of a stopped task: its thread's and its process's, as a
+ * mask (bit sig-1). */
+uint64_t platform_pending_signals(struct task *t);
+/* Takes one pending signal in mask out of the stopped task's host queues (its thread's
+ * first, as the host dequeues): the signal number with the host's siginfo, 0 when none
+ * is pending, or -errno. */
+int platform_dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info);
 
 /* The stub's syscall instruction (its entry point) and the vDSO of the host. */
 extern unsigned long stub_entry;

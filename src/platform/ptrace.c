@@ -175,13 +175,17 @@ long platform_inject(struct task *t, long nr, long a0, long a1, long a2, long a3
 	r.rip = stub_entry;
 	r.rax = nr;
 	r.rdi = a0; r.rsi = a1; r.rdx = a2; r.r10 = a3; r.r8 = a4; r.r9 = a5;
+	enum stop_kind stop = t->stop;
 	long ret = run_injected(t, &r, false);
 	t->regs_dirty = true; /* the guest's registers must be written back */
+	/* which also puts the task back where it stopped, as far as resuming it goes: a
+	 * parked call stays a call that a signal can interrupt or restart */
+	t->stop = stop;
 	return ret;
 }
 
 /* Scratch memory in the task for injected calls' arguments: below the red zone. */
-static unsigned long scratch_addr(struct task *t, size_t len)
+unsigned long platform_scratch_addr(struct task *t, size_t len)
 {
 	return ((t->regs.rsp - 4096 - len) & ~15UL);
 }
@@ -209,7 +213,7 @@ long platform_map_fd(struct task *t, unsigned long addr, size_t len, int prot, i
 		char byte[8];
 		union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
 	} rm;
-	unsigned long at = scratch_addr(t, sizeof(rm));
+	unsigned long at = platform_scratch_addr(t, sizeof(rm));
 	memset(&rm, 0, sizeof(rm));
 	rm.iov.iov_base = (void *)(at + offsetof(typeof(rm), byte));
 	rm.iov.iov_len = 1;
@@ -236,7 +240,7 @@ long platform_map_fd(struct task *t, unsigned long addr, size_t len, int prot, i
 int platform_reexec_stub(struct task *t)
 {
 	/* "" then argv = { "", NULL }, envp = { NULL } */
-	unsigned long at = scratch_addr(t, 32);
+	unsigned long at = platform_scratch_addr(t, 32);
 	unsigned long blk[4] = { 0, at, 0, 0 };
 	if (guest_write(t, at, blk, sizeof(blk)) < 0)
 		return -EFAULT;

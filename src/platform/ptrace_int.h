@@ -13,6 +13,8 @@ int platform_wait(struct task *t, int *status);
 /* MConsole stop (freeze.c): while set, resuming a task only records the resume. */
 extern bool guest_frozen;
 void task_resume_frozen(struct task *t);   /* performs the recorded resume */
+/* len bytes of the stopped task's stack below its red zone, for injected calls' arguments. */
+unsigned long platform_scratch_addr(struct task *t, size_t len);
 int platform_selftest(bool quiet);
 void task_host_died(struct task *t, int status);   /* task/exit.c */
 #endif

@@ -297,6 +297,7 @@ static int send_common(struct thread_group *tg, struct task *target, int sig, co
 	}
 	queue_info(target ? &target->pending_info : &tg->pending_info, sig, info);
 	host_send(tg, target, sig);
+	waitq_wake_all(&tg->signalfd_wait);
 	if (target) {
 		signal_interrupt_parked(target, sig);
 		return 0;

@@ -46,4 +46,8 @@ bool posix_timer_deliver(struct thread_group *tg, siginfo_t *info);
 /* For a thread the host runs rt_sigtimedwait for: the mask it had before (true), which
  * is what counts as blocked while it waits. */
 bool sigwait_real_blocked(struct task *t, uint64_t *mask);
+/* A signal the host dequeued for t outside a delivery (rt_sigtimedwait, signalfd), with
+ * the host's siginfo: 1 with the guest siginfo recorded at sending in *out, 0 with the
+ * host's (a signal the host raised), -1 for a stale timer signal, which is dropped. */
+int signal_dequeued_info(struct task *t, int sig, const siginfo_t *host, siginfo_t *out);
 #endif

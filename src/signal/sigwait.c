@@ -1,6 +1,6 @@
 /*
  * Waiting for and queueing signals with siginfo: rt_sigtimedwait, rt_sigqueueinfo,
- * rt_tgsigqueueinfo.
+ * rt_tgsigqueueinfo; and the guest siginfo of a signal the host dequeued (signalfd too).
  *
  * rt_sigtimedwait only dequeues the calling thread's own pending signals, which live in
  * the host (every guest signal is a host signal), so the host runs it. What it returns
@@ -48,18 +48,26 @@ static void sigtimedwait_exit_hook(struct task *t)
 		return;
 	}
 	siginfo_t g;
-	bool ours = host.si_pid == kernel_host_pid && (host.si_code == SI_USER || host.si_code == SI_TKILL);
-	if (!ours || !signal_take_info(t, (int)sig, host.si_code, &g)) {
-		task_resume(t, 0);
-		return;
-	}
-	if (g.si_code == SI_TIMER && !posix_timer_deliver(t->tg, &g)) {
+	int guest = signal_dequeued_info(t, (int)sig, &host, &g);
+	if (guest < 0) {
 		restart_sigtimedwait(t);
 		return;
 	}
-	if (uinfo)
+	if (guest > 0 && uinfo)
 		guest_write(t, uinfo, &g, sizeof(g));
 	task_resume(t, 0);
+}
+
+int signal_dequeued_info(struct task *t, int sig, const siginfo_t *host, siginfo_t *out)
+{
+	bool ours = host->si_pid == kernel_host_pid && (host->si_code == SI_USER || host->si_code == SI_TKILL);
+	if (!ours || !signal_take_info(t, sig, host->si_code, out)) {
+		*out = *host;
+		return 0;
+	}
+	if (out->si_code == SI_TIMER && !posix_timer_deliver(t->tg, out))
+		return -1;
+	return 1;
 }
 
 long sys_rt_sigtimedwait(struct task *t, struct syscall_args *a)

@@ -217,8 +217,8 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(timerfd_create, timerfd_create, SC_FULL),
 	E(timerfd_settime, timerfd_settime, SC_PARTIAL, "TFD_TIMER_CANCEL_ON_SET never cancels"),
 	E(timerfd_gettime, timerfd_gettime, SC_FULL),
-	E(signalfd, signalfd, SC_STUB, "ENOSYS: not yet"),
-	E(signalfd4, signalfd4, SC_STUB, "ENOSYS: not yet"),
+	E(signalfd, signalfd, SC_FULL),
+	E(signalfd4, signalfd4, SC_FULL),
 	/* net: sockets before any address family exists (net/socket.c) */
 	E(socket, socket, SC_STUB, "EAFNOSUPPORT: no address family yet"),
 	E(socketpair, socketpair, SC_STUB, "EAFNOSUPPORT: no address family yet"),

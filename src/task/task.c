@@ -110,6 +110,7 @@ struct thread_group *tg_alloc(pid_t tgid, struct thread_group *parent)
 	list_init(&tg->pending_info);
 	list_init(&tg->timer_link);
 	waitq_init(&tg->child_wait);
+	waitq_init(&tg->signalfd_wait);
 	tg->exit_signal = SIGCHLD;
 	tg->start_time_ns = now_ns();
 	if (parent)
