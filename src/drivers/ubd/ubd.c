@@ -121,6 +121,7 @@ int ubd_init(const char *const *args)
 	}
 	for (int i = 0; i < n; i++)
 		ubd_add_unit(&cfgs[i]);
+	ubd_mconsole_register();
 	int configured = 0;
 	for (int i = 0; i < UBD_MAX_DEV; i++)
 		configured += units[i] != NULL;

@@ -59,4 +59,5 @@ int ubd_config(const char *spec, const char **error);
 int ubd_get_config(const char *unit, char *buf, size_t size, const char **error);
 int ubd_id(const char **str, int *start, int *end);
 int ubd_remove(int unit, const char **error);
+void ubd_mconsole_register(void);   /* ubd_mconsole.c: the operations above as "ubd" */
 #endif
