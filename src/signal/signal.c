@@ -117,6 +117,34 @@ static bool never_restarts(long nr)
 	return false;
 }
 
+/*
+ * A signal sent while the task sat at a syscall stop the kernel had not handled yet is
+ * pending on the host, where a task parked at that stop never takes it. Returns such a
+ * signal if one is deliverable now, else 0. Process-directed ones count only for a
+ * single thread: with more, a running sibling may take it.
+ */
+int signal_queued_deliverable(struct task *t)
+{
+	struct list_head *lists[2] = { &t->pending_info, &t->tg->pending_info };
+	uint64_t mask = 0;
+	bool have_mask = false;
+	for (int i = 0; i < (t->tg->nr_threads == 1 ? 2 : 1); i++) {
+		struct list_head *p;
+		list_for_each(p, lists[i]) {
+			int sig = list_entry(p, struct pending_info, link)->signo;
+			if (signal_is_ignored(t->tg, sig))
+				continue;
+			if (!have_mask) {
+				mask = task_sigmask(t);
+				have_mask = true;
+			}
+			if (!(mask & SIGMASK(sig)))
+				return sig;
+		}
+	}
+	return 0;
+}
+
 void signal_interrupt_parked(struct task *t, int sig)
 {
 	if (t->state != TASK_PARKED || t->stop != STOP_SECCOMP)

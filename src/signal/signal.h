@@ -29,6 +29,8 @@ bool signal_restore_mask_frame(struct task *t, int sig);
 void signal_report_fault(struct task *t, int sig, const siginfo_t *info);
 /* A parked task and a new signal: interrupt its syscall if the signal is deliverable. */
 void signal_interrupt_parked(struct task *t, int sig);
+/* A signal queued for t before it parked that it could take now, or 0. */
+int signal_queued_deliverable(struct task *t);
 /* Resolves an interrupted syscall's -ERESTARTSYS per the signal's SA_RESTART. */
 bool signal_pending_for(struct task *t);
 bool signal_is_ignored(struct thread_group *tg, int sig);

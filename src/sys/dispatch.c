@@ -52,6 +52,10 @@ void syscall_dispatch(struct task *t)
 		if (t->nwaits == 0 && !t->deadline_ns)
 			printk("<4>umlinux: %s parked with nothing to wake it\n",
 			       syscall_table[nr].name);
+		/* sent while it sat at this stop, before we saw it: nothing else wakes it */
+		int sig = signal_queued_deliverable(t);
+		if (sig)
+			signal_interrupt_parked(t, sig);
 		return;
 	}
 	task_drop_waits(t);

@@ -42,7 +42,7 @@ static void tty_flush_echo(struct tty *tty)
 	char buf[512];
 	while (tty->ld.echo_len && !ldisc_output_stopped(&tty->ld)) {
 		size_t n = ldisc_take_echo(&tty->ld, buf, sizeof(buf));
-		chan_write_kernel(tty->chan, buf, n);
+		tty->driver->write_kernel(tty, buf, n);
 	}
 }
 
@@ -51,7 +51,7 @@ void tty_ldisc_results(struct tty *tty)
 	struct ldisc *ld = &tty->ld;
 	if (ld->want_flush_output) {
 		ld->want_flush_output = false;
-		chan_discard_output(tty->chan);
+		tty->driver->discard_output(tty);
 	}
 	uint32_t sigs = ldisc_take_signals(ld);
 	static const int order[] = { SIGINT, SIGQUIT, SIGTSTP };
@@ -80,7 +80,7 @@ void tty_termios_changed(struct tty *tty)
 	/* VMIN, canonical mode or IXON may have changed what readers and writers wait on */
 	waitq_wake_all(&tty->read_wait);
 	waitq_wake_all(&tty->write_wait);
-	chan_unthrottle(tty->chan);
+	tty->driver->unthrottle(tty);
 }
 
 void tty_resize(struct tty *tty, unsigned short rows, unsigned short cols,
@@ -120,17 +120,43 @@ static const struct chan_ops tty_chan_ops = {
 	.output_room = chan_output_room,
 };
 
-struct tty *tty_create(int index, const char *spec, int *err)
+/* The consoles' driver: a host channel. */
+static size_t console_write_room(struct tty *tty) { return chan_write_room(tty->chan); }
+static size_t console_write(struct tty *tty, const char *buf, size_t n) { return chan_write(tty->chan, buf, n); }
+static void console_write_kern(struct tty *tty, const char *buf, size_t n) { chan_write_kernel(tty->chan, buf, n); }
+static size_t console_output_queued(struct tty *tty) { return chan_output_queued(tty->chan); }
+static void console_discard_output(struct tty *tty) { chan_discard_output(tty->chan); }
+static void console_unthrottle(struct tty *tty) { chan_unthrottle(tty->chan); }
+static void console_discard_input(struct tty *tty) { chan_discard_input(tty->chan); }
+static void console_close(struct tty *tty) { (void)tty; }
+
+static const struct tty_driver console_driver = {
+	.write_room = console_write_room, .write = console_write,
+	.write_kernel = console_write_kern, .output_queued = console_output_queued,
+	.discard_output = console_discard_output, .unthrottle = console_unthrottle,
+	.discard_input = console_discard_input, .close = console_close,
+};
+
+void tty_init(struct tty *tty, const char *name, dev_t dev, const struct tty_driver *driver,
+	      void *driver_data)
 {
-	struct tty *tty = xcalloc(1, sizeof(*tty));
-	char line[16];
-	tty->index = index;
-	snprintf(tty->name, sizeof(tty->name), "tty%d", index);
-	snprintf(line, sizeof(line), "con%d", index);
-	tty->dev = makedev(TTY_MAJOR, index);
+	snprintf(tty->name, sizeof(tty->name), "%s", name);
+	tty->dev = dev;
+	tty->driver = driver;
+	tty->driver_data = driver_data;
 	ldisc_init(&tty->ld);
 	waitq_init(&tty->read_wait);
 	waitq_init(&tty->write_wait);
+}
+
+struct tty *tty_create(int index, const char *spec, int *err)
+{
+	struct tty *tty = xcalloc(1, sizeof(*tty));
+	char line[16], name[16];
+	tty->index = index;
+	snprintf(name, sizeof(name), "tty%d", index);
+	snprintf(line, sizeof(line), "con%d", index);
+	tty_init(tty, name, makedev(TTY_MAJOR, index), &console_driver, NULL);
 	*err = chan_open(line, spec, &tty_chan_ops, tty, &tty->chan);
 	if (*err < 0) {
 		free(tty);
@@ -160,7 +186,7 @@ void tty_attach_file(struct file *f, struct tty *tty, bool console)
 static ssize_t take_input(struct tty *tty, char *buf, size_t len)
 {
 	size_t n = ldisc_read(&tty->ld, buf, len);
-	chan_unthrottle(tty->chan);
+	tty->driver->unthrottle(tty);
 	return (ssize_t)n;
 }
 
@@ -256,12 +282,12 @@ static ssize_t tty_write(struct file *f, const char *buf, size_t len, off_t *pos
 	size_t done = 0;
 	while (done < len && !ldisc_output_stopped(&tty->ld)) {
 		char out[4096];
-		size_t room = chan_write_room(tty->chan), produced;
+		size_t room = tty->driver->write_room(tty), produced;
 		size_t cap = room < sizeof(out) ? room : sizeof(out);
 		size_t k = ldisc_process_output(&tty->ld, buf + done, len - done, out, cap, &produced);
 		if (!k)
 			break;
-		chan_write(tty->chan, out, produced);
+		tty->driver->write(tty, out, produced);
 		done += k;
 	}
 	if (done)
@@ -283,7 +309,7 @@ static unsigned tty_poll(struct file *f, struct task *t)
 		mask |= POLLIN | POLLRDNORM;
 	if (tty->input_eof)
 		mask |= POLLIN | POLLRDNORM | POLLHUP;   /* a read returns 0 at once */
-	if (!ldisc_output_stopped(&tty->ld) && chan_write_room(tty->chan))
+	if (!ldisc_output_stopped(&tty->ld) && tty->driver->write_room(tty))
 		mask |= POLLOUT | POLLWRNORM;
 	if (t) {
 		task_wait_on(t, &tty->read_wait);
@@ -303,10 +329,12 @@ static void tty_release(struct file *f)
 	struct tty_file *tf = f->priv;
 	if (!tf)
 		return;
-	if (--tf->tty->opens == 0)
-		tf->tty->exclusive = false;   /* TIOCEXCL lasts until the last close */
+	struct tty *tty = tf->tty;
+	if (--tty->opens == 0)
+		tty->exclusive = false;   /* TIOCEXCL lasts until the last close */
 	free(tf);
 	f->priv = NULL;
+	tty->driver->close(tty);
 }
 
 const struct file_ops tty_fops = {

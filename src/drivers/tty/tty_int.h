@@ -14,12 +14,30 @@
  * Linux's -ERESTARTSYS does. */
 #define TTY_RESTART ERESTARTSYS_INTERNAL
 
+struct tty;
+
+/* What is on the far side of a tty's line discipline: a host channel for the consoles,
+ * the master side for a pty slave. */
+struct tty_driver {
+	size_t (*write_room)(struct tty *tty);
+	size_t (*write)(struct tty *tty, const char *buf, size_t n);   /* at most write_room */
+	/* Echo and kernel text: never waits; dropped only beyond a hard limit. */
+	void (*write_kernel)(struct tty *tty, const char *buf, size_t n);
+	size_t (*output_queued)(struct tty *tty);
+	void (*discard_output)(struct tty *tty);
+	void (*unthrottle)(struct tty *tty);      /* a reader made room for input */
+	void (*discard_input)(struct tty *tty);
+	void (*close)(struct tty *tty);           /* a file closed; tty->opens remain */
+};
+
 struct tty {
 	int index;                 /* con<index>, /dev/tty<index> */
 	char name[16];             /* "tty0" */
 	dev_t dev;                 /* (4, index) */
 	struct ldisc ld;
-	struct chan *chan;
+	const struct tty_driver *driver;
+	void *driver_data;
+	struct chan *chan;         /* consoles only */
 	bool input_eof;            /* the host side ended: reads return 0 once drained */
 	pid_t session;             /* the session this is the controlling tty of, or 0 */
 	pid_t pgrp;                /* its foreground process group, or 0 */
@@ -42,6 +60,9 @@ extern const struct file_ops tty_fops, tty_console_fops;
 
 /* tty.c */
 struct tty *tty_create(int index, const char *spec, int *err);
+/* Sets up a tty (zeroed by the caller) with a driver of its own. */
+void tty_init(struct tty *tty, const char *name, dev_t dev, const struct tty_driver *driver,
+	      void *driver_data);
 struct tty *console_tty(int index);          /* NULL when the line does not exist */
 void tty_set_console(int index, struct tty *tty);
 void tty_attach_file(struct file *f, struct tty *tty, bool console);
@@ -65,7 +86,13 @@ long tty_session_of_pgrp(pid_t pgrp);
 long tty_ioctl_sctty(struct tty *tty, struct file *f, struct task *t, unsigned long arg);
 long tty_ioctl_notty(struct tty *tty, struct task *t);
 void tty_hangup(struct tty *tty);
+/* Linux's tty_vhangup(): the controlling session's leader gets SIGHUP and SIGCONT, the
+ * session loses the tty, and open files are hung up. */
+void tty_vhangup(struct tty *tty);
 
 /* tty_ioctl.c */
 long tty_ioctl(struct file *f, struct task *t, unsigned long cmd, unsigned long arg);
+/* The ioctls on tty itself, for a file f of it or (pty master) of its peer. */
+long tty_ioctl_on(struct tty *tty, struct file *f, struct task *t, unsigned long cmd,
+		  unsigned long arg);
 #endif

@@ -52,7 +52,7 @@ static void fix_speeds(struct ktermios *kt, bool v2)
 static void flush_input(struct tty *tty)
 {
 	ldisc_flush_input(&tty->ld);
-	chan_discard_input(tty->chan);
+	tty->driver->discard_input(tty);
 }
 
 enum { SET_V2 = 1, SET_FLUSH = 2, SET_TERMIO = 4 };
@@ -148,7 +148,7 @@ static long ioctl_flush(struct tty *tty, struct task *t, unsigned long arg)
 	if (arg != TCOFLUSH)
 		flush_input(tty);
 	if (arg != TCIFLUSH) {
-		chan_discard_output(tty->chan);
+		tty->driver->discard_output(tty);
 		waitq_wake_all(&tty->write_wait);
 	}
 	return 0;
@@ -173,7 +173,7 @@ static long ioctl_xonc(struct tty *tty, struct task *t, unsigned long arg)
 		/* asks the other side to stop or resume sending: the STOP/START byte */
 		c = (char)tty->ld.termios.c_cc[arg == TCIOFF ? VSTOP : VSTART];
 		if (c)
-			chan_write_kernel(tty->chan, &c, 1);
+			tty->driver->write_kernel(tty, &c, 1);
 		return 0;
 	default:
 		return -EINVAL;
@@ -277,7 +277,7 @@ static long ioctl_line(struct tty *tty, struct task *t, unsigned long cmd, unsig
 	case TIOCSBRK: case TIOCCBRK:
 		return 0;
 	case TIOCOUTQ:
-		return put_int(t, arg, (int)chan_output_queued(tty->chan));
+		return put_int(t, arg, (int)tty->driver->output_queued(tty));
 	case FIONREAD:
 		return put_int(t, arg, (int)ldisc_inq(&tty->ld));
 	}
@@ -287,9 +287,14 @@ static long ioctl_line(struct tty *tty, struct task *t, unsigned long cmd, unsig
 long tty_ioctl(struct file *f, struct task *t, unsigned long cmd, unsigned long arg)
 {
 	struct tty_file *tf = f->priv;
-	struct tty *tty = tf->tty;
 	if (tty_file_hung_up(tf))
 		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
+	return tty_ioctl_on(tf->tty, f, t, cmd, arg);
+}
+
+long tty_ioctl_on(struct tty *tty, struct file *f, struct task *t, unsigned long cmd,
+		  unsigned long arg)
+{
 	long rc = ioctl_line(tty, t, cmd, arg);
 	if (rc != 1)
 		return rc;

@@ -122,6 +122,22 @@ void tty_hangup(struct tty *tty)
 	waitq_wake_all(&tty->write_wait);
 }
 
+void tty_vhangup(struct tty *tty)
+{
+	pid_t sid = tty->session;
+	if (sid) {
+		tty_clear_session_ctty(sid);
+		tty->session = 0;
+		tty->pgrp = 0;
+		struct thread_group *leader = tg_by_pid(sid);
+		if (leader && !leader->zombie && leader->sid == leader->tgid) {
+			signal_send_tg(leader, SIGHUP, NULL);
+			signal_send_tg(leader, SIGCONT, NULL);
+		}
+	}
+	tty_hangup(tty);
+}
+
 void tty_session_leader_exit(struct thread_group *tg)
 {
 	struct tty *tty = tg->ctty;
