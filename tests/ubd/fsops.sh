@@ -38,6 +38,7 @@ t cp-tree 'cp -a /bin /w/bincopy && eq "$(ls /w/bincopy | wc -l)" "$(ls /bin | w
 t exec-copy 'mkdir -p /w/x && cp /bin/busybox /w/x/busybox && /w/x/busybox true && /w/x/busybox echo ran | grep -q ran'
 t statfs 'df / | tail -1 | grep -q "/"'
 t rm-big 'rm big sp && [ ! -e big ]'
+t fill-up 'free=$(df / | tail -1 | awk "{print \$4}"); err=$(dd if=/dev/zero of=/w/fill bs=64k 2>&1 >/dev/null); case $err in *"No space left on device"*) ;; *) echo "dd: $err"; false ;; esac && rm /w/fill && eq "$(df / | tail -1 | awk "{print \$4}")" "$free"'
 echo keep-me > /keep
 sync
 echo done

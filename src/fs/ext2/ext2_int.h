@@ -70,6 +70,9 @@ enum ext2_time { EXT2_ATIME, EXT2_MTIME, EXT2_CTIME, EXT2_CRTIME };
 struct timespec ext2_get_time(ext2_filsys fs, const struct ext2_raw_inode *raw, enum ext2_time which);
 void ext2_set_time(ext2_filsys fs, struct ext2_raw_inode *raw, enum ext2_time which, struct timespec ts);
 int ext2_file_type(mode_t mode);              /* EXT2_FT_* for a directory entry */
+/* Around calls that only free blocks: libext2fs 1.47.0's off-by-one at the last block. */
+void ext2_free_begin(ext2_filsys fs);
+void ext2_free_end(ext2_filsys fs);
 /* c/m/a times of an inode set to now (flags: 1 << EXT2_*TIME), and the VFS copy. */
 int ext2_touch(struct inode *inode, unsigned which);
 

@@ -48,28 +48,48 @@ ssize_t ext2_read_data(struct inode *inode, char *buf, size_t len, uint64_t pos)
 	return (ssize_t)done;
 }
 
+/*
+ * A block's worth at a time, with libext2fs's one-block buffer flushed after each, so
+ * that what is counted has reached the disk: a disk or filesystem that fills up part-way
+ * gives a short write of exactly what is there (then, with nothing written, the error),
+ * never a count that includes a block still in the buffer.
+ */
 ssize_t ext2_write_data(struct inode *inode, const char *buf, size_t len, uint64_t pos)
 {
 	ext2_file_t file;
-	size_t done = 0;
+	size_t done = 0, bs = E2FS(inode)->blocksize;
 	int err = file_open(inode, EXT2_FILE_WRITE, &file);
 	if (err)
 		return err;
 	errcode_t e = ext2fs_file_llseek(file, pos, EXT2_SEEK_SET, NULL);
 	while (!e && done < len) {
-		unsigned put = 0, want = len - done > IO_CHUNK ? IO_CHUNK : (unsigned)(len - done);
-		e = ext2fs_file_write(file, buf + done, want, &put);
-		done += put;
-		if (put == 0)
-			break;
+		size_t piece = bs - (size_t)((pos + done) % bs);
+		unsigned put = 0;
+		if (piece > len - done)
+			piece = len - done;
+		e = ext2fs_file_write(file, buf + done, (unsigned)piece, &put);
+		if (!e)
+			e = ext2fs_file_flush(file);
+		if (!e)
+			done += put;
 	}
-	errcode_t ce = ext2fs_file_close(file);   /* writes the last block out */
+	if (e) {
+		/* the failed piece may have grown the file: only what was written counts */
+		__u64 size = 0;
+		uint64_t keep = (uint64_t)inode->size > pos + done ? (uint64_t)inode->size : pos + done;
+		if (ext2fs_file_get_lsize(file, &size) == 0 && size > keep) {
+			ext2_free_begin(E2FS(inode));
+			ext2fs_file_set_size2(file, keep);
+			ext2_free_end(E2FS(inode));
+		}
+	}
+	errcode_t ce = ext2fs_file_close(file);
 	if (!e)
 		e = ce;
 	if (done)
 		ext2_pagecache_write(inode, buf, done, pos);
-	ext2_touch(inode, (1u << EXT2_MTIME) | (1u << EXT2_CTIME));
-	/* a full disk part-way is a short write; with nothing written, the error */
+	if (ext2_touch(inode, (1u << EXT2_MTIME) | (1u << EXT2_CTIME)))
+		ext2_refresh(inode);   /* the times could not be written: the size at least */
 	if (e && done == 0)
 		return ext2_errno(e);
 	return (ssize_t)done;
@@ -128,7 +148,12 @@ int ext2_set_size(struct inode *inode, uint64_t size)
 	int err = file_open(inode, EXT2_FILE_WRITE, &file);
 	if (err)
 		return err;
+	bool shrink = size < (uint64_t)inode->size;
+	if (shrink)
+		ext2_free_begin(E2FS(inode));   /* shrinking only frees blocks */
 	errcode_t e = ext2fs_file_set_size2(file, size);
+	if (shrink)
+		ext2_free_end(E2FS(inode));
 	errcode_t ce = ext2fs_file_close(file);
 	err = ext2_errno(e ? e : ce);
 	if (err)

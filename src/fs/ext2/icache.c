@@ -109,7 +109,9 @@ int ext2_free_inode(ext2_filsys fs, ext2_ino_t ino)
 	struct ext2_inode *small = (struct ext2_inode *)&raw.large;
 	bool dir = LINUX_S_ISDIR(raw.large.i_mode);
 	if (ext2fs_inode_has_valid_blocks2(fs, small)) {
+		ext2_free_begin(fs);
 		err = ext2_errno(ext2fs_punch(fs, ino, small, NULL, 0, ~0ULL));
+		ext2_free_end(fs);
 		if (err)
 			return err;
 	}
