@@ -8,7 +8,9 @@
  */
 #include <stdlib.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include "fs/poll.h"
+#include "platform/platform.h"
 #include "signal/signal.h"
 #include "sys/syscalls.h"
 
@@ -98,7 +100,7 @@ long poll_park(struct task *t)
 	return SYSRET_BLOCK;
 }
 
-struct timespec poll_time_left(struct task *t)
+static struct timespec poll_time_left(struct task *t)
 {
 	uint64_t end = poll_timeout_end(t), now = now_ns();
 	struct timespec ts = { 0, 0 };
@@ -107,6 +109,32 @@ struct timespec poll_time_left(struct task *t)
 		ts.tv_nsec = (long)((end - now) % NSEC);
 	}
 	return ts;
+}
+
+/* As Linux's poll_select_finish: however the call ends, a signal included, the time left
+ * goes back into the caller's timeout (select's timeval, pselect6's and ppoll's
+ * timespec), but not after a zero timeout; a failure to write it is ignored. */
+void poll_write_time_left(struct task *t)
+{
+	unsigned long uts;
+	switch (t->sc.nr) {
+	case __NR_select: case __NR_pselect6:
+		uts = t->sc.a[4];
+		break;
+	case __NR_ppoll:
+		uts = t->sc.a[2];
+		break;
+	default:
+		return;
+	}
+	if (!uts || poll_timeout_end(t) == POLL_NO_WAIT)
+		return;
+	struct timespec left = poll_time_left(t);
+	struct timeval tv = { left.tv_sec, left.tv_nsec / 1000 };
+	if (t->sc.nr == __NR_select)
+		(void)guest_write(t, uts, &tv, sizeof(tv));
+	else
+		(void)guest_write(t, uts, &left, sizeof(left));
 }
 
 /* ---- the temporary signal mask ------------------------------------------------- */
@@ -122,23 +150,6 @@ int poll_sigmask_read(struct task *t, unsigned long uset, size_t sigsetsize, uin
 	t->hook_data[POLL_HOOK_NEW] = (long)*mask;
 	t->hook_data[POLL_HOOK_MASKF] |= MASK_GIVEN;
 	return 0;
-}
-
-/* Signals pending on the task host, thread-directed or process-wide. */
-static uint64_t host_pending(struct task *t)
-{
-	uint64_t set = 0;
-	siginfo_t si[32];
-	for (int shared = 0; shared < 2; shared++) {
-		struct __ptrace_peeksiginfo_args args = {
-			.off = 0, .flags = shared ? PTRACE_PEEKSIGINFO_SHARED : 0, .nr = 32,
-		};
-		long n = ptrace(PTRACE_PEEKSIGINFO, t->host_tid, &args, si);
-		for (long i = 0; i < n; i++)
-			if (si[i].si_signo > 0 && si[i].si_signo < KSIG_MAX)
-				set |= 1ULL << (si[i].si_signo - 1);
-	}
-	return set;
 }
 
 /*
@@ -160,7 +171,7 @@ int poll_sigmask_apply(struct task *t)
 		return 0;   /* the task host is gone: its death is handled elsewhere */
 	t->hook_data[POLL_HOOK_OLD] = (long)old;
 	t->hook_data[POLL_HOOK_MASKF] |= MASK_APPLIED;
-	uint64_t pending = host_pending(t) & ~mask;
+	uint64_t pending = platform_pending_signals(t) & ~mask;
 	for (int sig = 1; sig < KSIG_MAX; sig++)
 		if ((pending & (1ULL << (sig - 1))) && !signal_is_ignored(t->tg, sig))
 			return -EINTR;
@@ -198,6 +209,7 @@ void poll_sigmask_finish(struct task *t, long ret)
 static void poll_park_abort(struct task *t)
 {
 	poll_sigmask_restore_after_signal(t);
+	poll_write_time_left(t);
 }
 
 /* ---- poll, ppoll ------------------------------------------------------------- */
@@ -266,15 +278,6 @@ long sys_poll(struct task *t, struct syscall_args *a)
 	return poll_common(t, a->a[0], a->a[1]);
 }
 
-/* ppoll writes the time left back into its timespec, as Linux's poll_select_finish. */
-static void ppoll_write_left(struct task *t, unsigned long uts)
-{
-	if (!uts || poll_timeout_end(t) == POLL_NO_WAIT)
-		return;
-	struct timespec left = poll_time_left(t);
-	(void)guest_write(t, uts, &left, sizeof(left));   /* a failure here is ignored */
-}
-
 static int ppoll_begin(struct task *t, struct syscall_args *a)
 {
 	struct timespec ts;
@@ -296,6 +299,6 @@ long sys_ppoll(struct task *t, struct syscall_args *a)
 	}
 	long ret = poll_common(t, a->a[0], a->a[1]);
 	if (ret != SYSRET_BLOCK)
-		ppoll_write_left(t, a->a[2]);
+		poll_write_time_left(t);
 	return ret;
 }

@@ -34,8 +34,8 @@ uint64_t poll_timeout_end(struct task *t);
 bool poll_timed_out(struct task *t);
 /* Parks t until a wake-up or its end time. */
 long poll_park(struct task *t);
-/* The time left, rounded to zero once passed (select and friends write it back). */
-struct timespec poll_time_left(struct task *t);
+/* select, pselect6 and ppoll: the time left back into the caller's timeout. */
+void poll_write_time_left(struct task *t);
 
 /*
  * The temporary signal mask of ppoll, pselect6 and epoll_pwait: set on the task host

@@ -121,20 +121,6 @@ static long select_common(struct task *t, int n, const unsigned long user[3])
 	return ret;
 }
 
-/* Linux writes the time left back (not after a zero timeout; a failure is ignored). */
-static void select_write_left(struct task *t, unsigned long utimeout, bool timeval)
-{
-	if (!utimeout || poll_timeout_end(t) == POLL_NO_WAIT)
-		return;
-	struct timespec left = poll_time_left(t);
-	if (timeval) {
-		struct timeval tv = { left.tv_sec, left.tv_nsec / 1000 };
-		(void)guest_write(t, utimeout, &tv, sizeof(tv));
-	} else {
-		(void)guest_write(t, utimeout, &left, sizeof(left));
-	}
-}
-
 static int select_begin(struct task *t, unsigned long utv)
 {
 	if (!utv)
@@ -157,7 +143,7 @@ long sys_select(struct task *t, struct syscall_args *a)
 	const unsigned long user[3] = { a->a[1], a->a[2], a->a[3] };
 	long ret = select_common(t, (int)a->a[0], user);
 	if (ret != SYSRET_BLOCK)
-		select_write_left(t, a->a[4], true);
+		poll_write_time_left(t);
 	return ret;
 }
 
@@ -192,6 +178,6 @@ long sys_pselect6(struct task *t, struct syscall_args *a)
 	const unsigned long user[3] = { a->a[1], a->a[2], a->a[3] };
 	long ret = select_common(t, (int)a->a[0], user);
 	if (ret != SYSRET_BLOCK)
-		select_write_left(t, a->a[4], false);
+		poll_write_time_left(t);
 	return ret;
 }

@@ -1,11 +1,13 @@
 /* The temporary signal mask of pselect, ppoll and epoll_pwait: a signal it unblocks
  * interrupts the call, its handler runs with the caller's old mask (plus the signal) and
  * the old mask is back once the handler returns; the mask is back after a normal return
- * too, and a signal it keeps blocked stays pending. */
+ * too, and a signal it keeps blocked stays pending. select, pselect6 and ppoll ended by
+ * a signal write the time left back, as when they time out or find something ready. */
 #include "check.h"
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 
 static volatile sig_atomic_t handled, usr2_blocked_in_handler;
 
@@ -41,6 +43,19 @@ static int call(int which, int fd, int timeout_ms, const sigset_t *mask)
 	return r;
 }
 
+/* A child that sends us SIGUSR1 in 30 ms. */
+static pid_t usr1_in_30ms(void)
+{
+	fflush(stdout);
+	pid_t c = fork();
+	if (c == 0) {
+		msleep(30);
+		kill(getppid(), SIGUSR1);
+		_exit(0);
+	}
+	return c;
+}
+
 static void report_mask(const char *label)
 {
 	sigset_t cur;
@@ -61,13 +76,7 @@ static void one(int which, const char *name)
 	sigprocmask(SIG_SETMASK, &block, NULL);
 	handled = 0;
 
-	fflush(stdout);
-	pid_t c = fork();
-	if (c == 0) {
-		msleep(30);
-		kill(getppid(), SIGUSR1);
-		_exit(0);
-	}
+	pid_t c = usr1_in_30ms();
 	int r = call(which, p[0], 5000, &empty);
 	printf("%s interrupted: %d %s handled %d, SIGUSR2 blocked in handler %d\n", name, r,
 	       errname(errno), handled, usr2_blocked_in_handler);
@@ -105,6 +114,37 @@ static void one(int which, const char *name)
 	close(p[1]);
 }
 
+/* Raw calls: the C library keeps the caller's timeout unchanged. */
+static void time_left(int which, const char *name)
+{
+	int p[2];
+	pipe(p);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	pid_t c = usr1_in_30ms();
+	fd_set rs;
+	FD_ZERO(&rs);
+	FD_SET(p[0], &rs);
+	struct timeval tv = { 5, 0 };
+	struct timespec ts = { 5, 0 };
+	struct pollfd pf = { p[0], POLLIN, 0 };
+	long r;
+	if (which == 0)
+		r = syscall(SYS_select, p[0] + 1, &rs, NULL, NULL, &tv);
+	else if (which == 1)
+		r = syscall(SYS_pselect6, p[0] + 1, &rs, NULL, NULL, &ts, NULL);
+	else
+		r = syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8);
+	int e = errno;
+	long left_ms = which == 0 ? tv.tv_sec * 1000 + tv.tv_usec / 1000 : ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	printf("%s interrupted: %ld %s, time left written back %d\n", name, r, errname(e),
+	       left_ms > 3000 && left_ms < 5000);
+	wait_for(c);
+	close(p[0]);
+	close(p[1]);
+}
+
 int test_main(int argc, char **argv)
 {
 	(void)argc; (void)argv;
@@ -115,5 +155,8 @@ int test_main(int argc, char **argv)
 	one(0, "pselect");
 	one(1, "ppoll");
 	one(2, "epoll_pwait");
+	time_left(0, "select");
+	time_left(1, "pselect6");
+	time_left(2, "ppoll");
 	return 0;
 }
