@@ -1,14 +1,20 @@
 /* The block device registry: disks by device number and by name, and their claims. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include "fs/blkdev.h"
+#include "fs/proc/proc.h"
 
 #define MAX_BLKDEVS 64
 static struct block_device *disks[MAX_BLKDEVS];
+static int show_partitions(struct proc_buf *b, struct task *reader);
 
 int blkdev_register(struct block_device *b)
 {
+	static bool proc_file;
+	if (!proc_file)
+		proc_file = proc_register_file("partitions", 0444, show_partitions, NULL) == 0;
 	int free_slot = -1;
 	for (int i = 0; i < MAX_BLKDEVS; i++) {
 		if (!disks[i]) {
@@ -92,14 +98,26 @@ size_t blkdev_format_devices(char *buf, size_t len)
 	return n < len ? n : len;
 }
 
-size_t blkdev_format_partitions(char *buf, size_t len)
+/* /proc/partitions (what blkid, fdisk -l and mount LABEL= read): whole disks only, as
+ * no partition tables are read. */
+static int by_dev(const void *a, const void *b)
 {
-	size_t n = (size_t)snprintf(buf, len, "major minor  #blocks  name\n\n");
-	for (int i = 0; i < MAX_BLKDEVS && n < len; i++) {
-		struct block_device *b = disks[i];
-		if (b)
-			n += (size_t)snprintf(buf + n, len - n, "%4u %7u %10llu %s\n", major(b->dev),
-					      minor(b->dev), (unsigned long long)(b->size >> 10), b->name);
-	}
-	return n < len ? n : len;
+	dev_t x = (*(struct block_device *const *)a)->dev, y = (*(struct block_device *const *)b)->dev;
+	return x < y ? -1 : x > y;
+}
+
+static int show_partitions(struct proc_buf *b, struct task *reader)
+{
+	(void)reader;
+	struct block_device *list[MAX_BLKDEVS];
+	int n = 0;
+	for (int i = 0; i < MAX_BLKDEVS; i++)
+		if (disks[i])
+			list[n++] = disks[i];
+	qsort(list, (size_t)n, sizeof(list[0]), by_dev);
+	proc_printf(b, "major minor  #blocks  name\n\n");
+	for (int i = 0; i < n; i++)
+		proc_printf(b, "%4u  %7u %10llu %s\n", major(list[i]->dev), minor(list[i]->dev),
+			    (unsigned long long)(list[i]->size >> 10), list[i]->name);
+	return 0;
 }

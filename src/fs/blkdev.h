@@ -47,5 +47,4 @@ int blkdev_flush_all(void);
  * O_EXCL fails with EBUSY while the disk is mounted or held exclusively, as in Linux. */
 int blkdev_open(struct inode *inode, struct file *f, int flags);
 size_t blkdev_format_devices(char *buf, size_t len);     /* /proc/devices part */
-size_t blkdev_format_partitions(char *buf, size_t len);  /* /proc/partitions */
 #endif

@@ -26,6 +26,9 @@ truncate -s 2M plain.img
 
 cat >"$root/t.sh" <<'EOF'
 ls -l /dev/ubda /dev/ubdb /dev/ubdc 2>&1
+mount -t proc proc /proc
+echo "part: $(grep ' ubdb$' /proc/partitions)"
+echo "devices: $(grep ' ubd$' /proc/devices)"
 echo "read: $(dd if=/dev/ubdb bs=27 count=1 2>/dev/null)"
 echo "size: $(blockdev --getsize64 /dev/ubdb) ss: $(blockdev --getss /dev/ubdb) ro: $(blockdev --getro /dev/ubdb)"
 echo -n "GUEST WROTE THIS" | dd of=/dev/ubdb bs=1 seek=1000 conv=notrunc 2>/dev/null
@@ -50,6 +53,8 @@ check() {   # NAME PATTERN: the guest's output has a line matching PATTERN
 check ubd/node-ubdb '^brw-rw---- .* 98, +16 .*/dev/ubdb$'
 check ubd/node-ubdc '^brw-rw---- .* 98, +32 .*/dev/ubdc$'
 check ubd/no-ubda 'ubda: No such file'
+check ubd/proc-partitions '^part: +98 +16 +1024 ubdb$'
+check ubd/proc-devices '^devices: +98 ubd$'
 check ubd/reads-backing '^read: hello from the backing file$'
 check ubd/ioctls '^size: 1048576 ss: 512 ro: 0$'
 check ubd/reads-own-write '^reread: GUEST WROTE THIS$'
