@@ -73,6 +73,11 @@ static uint64_t task_sigmask(struct task *t)
 	return mask;
 }
 
+bool signal_is_blocked(struct task *t, int sig)
+{
+	return (task_sigmask(t) & SIGMASK(sig)) != 0;
+}
+
 /* Linux never discards a blocked signal as ignored: the handler may change before it is
  * unblocked. A process-directed signal is judged by the thread it names (the leader). */
 static bool discard_ignored(struct thread_group *tg, struct task *target, int sig)

@@ -34,6 +34,7 @@ int signal_queued_deliverable(struct task *t);
 /* Resolves an interrupted syscall's -ERESTARTSYS per the signal's SA_RESTART. */
 bool signal_pending_for(struct task *t);
 bool signal_is_ignored(struct thread_group *tg, int sig);
+bool signal_is_blocked(struct task *t, int sig);   /* in the thread's mask */
 void signal_exec_reset(struct thread_group *tg);  /* handlers back to SIG_DFL at exec */
 struct sighand *sighand_copy(struct sighand *old);
 void sighand_put(struct sighand *sh);

@@ -61,9 +61,10 @@ long tty_job_check(struct tty *tty, struct task *t, int sig)
 	struct thread_group *tg = t->tg;
 	if (tg->ctty != tty || !tty->pgrp || tg->pgid == tty->pgrp)
 		return 0;
-	/* a background reader that ignores SIGTTIN gets EIO; a writer ignoring SIGTTOU
-	 * just writes */
-	if (signal_is_ignored(tg, sig))
+	/* a background reader that ignores or blocks SIGTTIN gets EIO; a writer ignoring
+	 * or blocking SIGTTOU just writes (Linux's is_ignored(): bash's children block it
+	 * around their tcsetpgrp) */
+	if (signal_is_ignored(tg, sig) || signal_is_blocked(t, sig))
 		return sig == SIGTTIN ? -EIO : 0;
 	if (pgrp_is_orphaned(tg->pgid))
 		return -EIO;   /* nobody would ever continue a stopped orphan */

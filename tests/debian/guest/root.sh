@@ -133,6 +133,21 @@ check dev-shm "yes" "$(mountpoint -q /dev/shm && touch /dev/shm/x && echo yes)"
 check console-tty "yes" "$(tty | grep -q '^/dev/tty' && echo yes)"
 check stty "yes" "$(stty -g >/dev/null && stty -a | grep -q 'icanon' && echo yes)"
 check stty-set "-echo" "$(old=$(stty -g); stty -echo; stty -a | grep -o -- '-echo ' | tr -d ' '; stty "$old")"
+# a background process that blocks SIGTTOU may take the terminal (bash's children do)
+check tcsetpgrp-ttou-blocked "ok" "$(timeout 10 python3 -c '
+import os, signal
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTTOU])
+fd = os.open("/dev/tty", os.O_RDWR)
+me = os.getpgrp()
+pid = os.fork()
+if pid == 0:
+    os.close(1), os.close(2)   # a child stuck here must not hold the output open
+    os.setpgid(0, 0)
+    os.tcsetpgrp(fd, os.getpgrp())
+    os._exit(0 if os.tcgetpgrp(fd) == os.getpid() else 1)
+_, st = os.waitpid(pid, 0)
+os.tcsetpgrp(fd, me)
+print("ok" if st == 0 else "child status %d" % st)' 2>&1)"
 check jobs-stop-cont "Stopped Running" "$(bash -c 'set -m; sleep 5 & kill -STOP %1; sleep 0.2; jobs | grep -o Stopped; kill -CONT %1; sleep 0.1; jobs | grep -o Running; kill %1' 2>/dev/null | xargs)"
 
 # --- dpkg and apt, offline ---------------------------------------------------------------
