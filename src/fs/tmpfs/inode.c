@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "fs/fs_internal.h"
 #include "fs/tmpfs/tmpfs_int.h"
 
 struct timespec tmpfs_now(void)
@@ -66,25 +65,6 @@ void tmpfs_sync_pages(struct inode *i)
 	ti->pages = now;
 }
 
-/* inode_init_owner(): the creator's fsuid; the directory's group when it is set-group-id
- * (subdirectories inherit the bit); a set-group-id executable made there by an outsider
- * loses the bit (mode_strip_sgid). */
-static void init_owner(struct inode *i, struct inode *dir, mode_t *mode, const struct cred *cred)
-{
-	i->uid = cred ? cred->fsuid : 0;
-	i->gid = cred ? cred->fsgid : 0;
-	if (!dir || !(dir->mode & S_ISGID))
-		return;
-	i->gid = dir->gid;
-	if (S_ISDIR(*mode)) {
-		*mode |= S_ISGID;
-		return;
-	}
-	if ((*mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) && cred && cred->fsuid != 0 &&
-	    !cred_in_group(cred, dir->gid))
-		*mode &= ~S_ISGID;
-}
-
 static const struct file_ops *fops_for(mode_t mode)
 {
 	if (S_ISDIR(mode))
@@ -106,7 +86,7 @@ int tmpfs_inode_new(struct super_block *sb, struct inode *dir, mode_t mode, dev_
 	ti->memfd = -1;
 	struct inode *i = inode_new(sb, TSB(sb)->next_ino++, mode, &tmpfs_iops, fops_for(mode));
 	i->priv = ti;
-	init_owner(i, dir, &mode, cred);
+	vfs_init_owner(dir, &mode, cred, &i->uid, &i->gid);
 	i->mode = mode;
 	i->rdev = (S_ISCHR(mode) || S_ISBLK(mode)) ? rdev : 0;
 	if (S_ISDIR(mode)) {
