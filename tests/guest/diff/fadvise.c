@@ -1,0 +1,38 @@
+/* fadvise64 and readahead (64-bit arguments passed as longs through syscall()): every
+ * advice on a regular file succeeds; the errors come in Linux's order: EBADF for bad and
+ * O_PATH descriptors, ESPIPE for pipes, EINVAL for a negative length or an unknown advice;
+ * readahead needs a readable regular file. */
+#include "check.h"
+#include <sys/syscall.h>
+
+int test_main(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	int fd = open("f", O_CREAT | O_RDWR, 0644);
+	CHECK_VAL(write(fd, "0123456789", 10), "write");
+	static const int advice[] = { POSIX_FADV_NORMAL, POSIX_FADV_RANDOM, POSIX_FADV_SEQUENTIAL,
+				      POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE };
+	for (unsigned i = 0; i < sizeof(advice) / sizeof(advice[0]); i++)
+		CHECK_ERRNO(syscall(SYS_fadvise64, fd, 0L, 0L, advice[i]), "fadvise64 regular file");
+	CHECK_ERRNO(syscall(SYS_fadvise64, fd, 5L, 1L << 20, POSIX_FADV_WILLNEED), "fadvise64 past the end");
+	CHECK_ERRNO(syscall(SYS_fadvise64, fd, 0L, -1L, POSIX_FADV_NORMAL), "fadvise64 negative length");
+	CHECK_ERRNO(syscall(SYS_fadvise64, fd, 0L, 0L, 42), "fadvise64 unknown advice");
+	CHECK_ERRNO(syscall(SYS_fadvise64, 999, 0L, 0L, POSIX_FADV_NORMAL), "fadvise64 bad fd");
+	int p[2];
+	CHECK_ERRNO(pipe(p), "pipe");
+	CHECK_ERRNO(syscall(SYS_fadvise64, p[0], 0L, 0L, POSIX_FADV_NORMAL), "fadvise64 pipe");
+	CHECK_ERRNO(syscall(SYS_fadvise64, p[0], 0L, 0L, 42), "fadvise64 pipe, unknown advice");
+	int dir = open(".", O_RDONLY | O_DIRECTORY);
+	CHECK_ERRNO(syscall(SYS_fadvise64, dir, 0L, 0L, POSIX_FADV_NORMAL), "fadvise64 directory");
+	int opath = open("f", O_PATH);
+	CHECK_ERRNO(syscall(SYS_fadvise64, opath, 0L, 0L, POSIX_FADV_NORMAL), "fadvise64 O_PATH");
+	check_rc(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL), "posix_fadvise");
+
+	CHECK_ERRNO(syscall(SYS_readahead, fd, 0L, 4096L), "readahead regular file");
+	CHECK_ERRNO(syscall(SYS_readahead, p[0], 0L, 4096L), "readahead pipe");
+	CHECK_ERRNO(syscall(SYS_readahead, dir, 0L, 4096L), "readahead directory");
+	CHECK_ERRNO(syscall(SYS_readahead, 999, 0L, 4096L), "readahead bad fd");
+	int wo = open("f", O_WRONLY);
+	CHECK_ERRNO(syscall(SYS_readahead, wo, 0L, 4096L), "readahead write-only");
+	return 0;
+}
