@@ -82,6 +82,10 @@ SYSCALL(poll); SYSCALL(ppoll); SYSCALL(select); SYSCALL(pselect6); SYSCALL(epoll
 SYSCALL(epoll_create1); SYSCALL(epoll_ctl); SYSCALL(epoll_wait); SYSCALL(epoll_pwait);
 SYSCALL(epoll_pwait2); SYSCALL(eventfd); SYSCALL(eventfd2); SYSCALL(timerfd_create);
 SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYSCALL(signalfd); SYSCALL(signalfd4);
+/* System V IPC (ipc/shm.c, ipc/sem.c, ipc/msg.c) */
+SYSCALL(shmget); SYSCALL(shmat); SYSCALL(shmdt); SYSCALL(shmctl); SYSCALL(semget);
+SYSCALL(semop); SYSCALL(semtimedop); SYSCALL(semctl); SYSCALL(msgget); SYSCALL(msgsnd);
+SYSCALL(msgrcv); SYSCALL(msgctl);
 /* net: sockets, no address family yet (net/socket.c) */
 SYSCALL(socket); SYSCALL(socketpair); SYSCALL(connect); SYSCALL(bind); SYSCALL(listen);
 SYSCALL(accept); SYSCALL(accept4); SYSCALL(getsockname); SYSCALL(getpeername);

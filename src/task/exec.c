@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "fs/vfs.h"
+#include "ipc/ipc.h"
 #include "kernel/kernel.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
@@ -599,6 +600,7 @@ static void exec_commit_state(struct task *t, struct exec_args *ea, struct exec_
 	files_close_on_exec(t->files);
 	signal_exec_reset(t->tg);
 	timers_exec(t->tg);
+	ipc_exec(t->tg);
 	cred_exec_commit(t);
 	set_process_identity(t, ea, plan);
 	t->exec_done = true;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include "drivers/tty/tty.h"
 #include "fs/vfs.h"
+#include "ipc/ipc.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "platform/platform.h"
@@ -134,6 +135,7 @@ static void process_exit(struct thread_group *tg)
 		kernel_halt(HALT_PANIC, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	}
 	timers_exit(tg);
+	ipc_exit(tg);
 	if (tg->sid == tg->tgid)
 		tty_session_leader_exit(tg);
 	reparent_children(tg);

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "fs/vfs.h"
+#include "ipc/ipc.h"
 #include "kernel/kernel.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
@@ -131,6 +132,7 @@ static struct thread_group *new_process(struct task *parent, pid_t tid, unsigned
 	tg->sighand = (flags & CLONE_SIGHAND) ? ptg->sighand : sighand_copy(ptg->sighand);
 	if (flags & CLONE_SIGHAND)
 		tg->sighand->refcount++;
+	ipc_fork(ptg, tg, flags);
 	return tg;
 }
 
