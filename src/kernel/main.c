@@ -41,6 +41,7 @@ __attribute__((weak)) int ubd_init(const char *const *driver_args);
 __attribute__((weak)) void ext2_init(void);
 __attribute__((weak)) bool ubd_configured(int unit);
 __attribute__((weak)) int mconsole_init(const struct umid_dir *umid, const char *notify_path);
+__attribute__((weak)) void harddog_init(void);
 void syscall_table_print_markdown(FILE *out);
 
 static struct boot_options opts;
@@ -224,6 +225,8 @@ int main(int argc, char **argv)
 		ext2_init();
 	if (mconsole_init)
 		mconsole_init(&umid, opts.mconsole_notify);
+	if (harddog_init)
+		harddog_init();
 	mount_root();
 	struct task *init = create_init_task();
 	mount_early(init);

@@ -48,6 +48,8 @@ int mconsole_parse_unit(const char **str, int max, int *start, int *end);
 
 /* Sends a notification to the mconsole=notify: socket, if there is one. */
 void mconsole_notify(enum mconsole_notify_type type, const void *data, size_t len);
+/* That socket's path (for uml_watchdog), or NULL without mconsole=notify:. */
+const char *mconsole_notify_socket(void);
 
 /* MConsole stop: true from "stop" until "go". */
 bool mconsole_machine_stopped(void);

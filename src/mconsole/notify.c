@@ -33,6 +33,11 @@ void mconsole_notify(enum mconsole_notify_type type, const void *data, size_t le
 	}
 }
 
+const char *mconsole_notify_socket(void)
+{
+	return notify_fd >= 0 ? notify_addr.sun_path : NULL;
+}
+
 static void notify_panic(const char *msg)
 {
 	mconsole_notify(MCONSOLE_PANIC, msg, strlen(msg) + 1);

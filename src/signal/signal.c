@@ -131,7 +131,7 @@ static bool never_restarts(long nr)
 int signal_queued_deliverable(struct task *t)
 {
 	struct list_head *lists[2] = { &t->pending_info, &t->tg->pending_info };
-	uint64_t mask = 0;
+	uint64_t mask = 0, host_pending = 0;
 	bool have_mask = false;
 	for (int i = 0; i < (t->tg->nr_threads == 1 ? 2 : 1); i++) {
 		struct list_head *p;
@@ -141,9 +141,12 @@ int signal_queued_deliverable(struct task *t)
 				continue;
 			if (!have_mask) {
 				mask = task_sigmask(t);
+				host_pending = platform_pending_signals(t);
 				have_mask = true;
 			}
-			if (!(mask & SIGMASK(sig)))
+			/* a guest siginfo whose host signal is gone (discarded when the guest
+			 * ignored it, taken by sigtimedwait) is stale: it must not interrupt */
+			if (!(mask & SIGMASK(sig)) && (host_pending & SIGMASK(sig)))
 				return sig;
 		}
 	}

@@ -22,6 +22,10 @@ if [ -x "$mkcow" ] && "$mkcow" "$TMPDIR/cow" "$TMPDIR/back.img" >/dev/null 2>&1;
 	head -c 8192 "$TMPDIR/cow" >"$corpus/v3"
 fi
 printf 'OOOM\0\0\0\2' >"$corpus/v2-short"
+# MConsole datagrams: a request as uml_mconsole sends it, and both hang layouts
+printf '\xbe\xba\xfe\xca\x02\0\0\0\x07\0\0\0version' >"$corpus/mconsole-version"
+printf '\xbe\xba\xfe\xca\x02\0\0\0\x02\0\0\0\0\0\0\0' >"$corpus/mconsole-hang"
+printf '\xbe\xba\xfe\xca\0\0\0\0\x02\0\0\0\x02\0\0\0\0\0\0\0\0\0\0\0' >"$corpus/mconsole-hang24"
 
 for bin in build/fuzz/fuzz_*; do
 	name=${bin##*/}

@@ -5,10 +5,10 @@
 # build/uml_mconsole and Debian's /usr/bin/uml_mconsole find them by umid.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-MC=$UMLINUX_TOP/build/uml_mconsole
+MC=${MC:-$UMLINUX_TOP/build/uml_mconsole}
 DEBIAN_MC=/usr/bin/uml_mconsole
-NOTIFY=$UMLINUX_TOP/build/uml_notify
-WATCHDOG=$UMLINUX_TOP/build/uml_watchdog
+NOTIFY=${NOTIFY:-$UMLINUX_TOP/build/uml_notify}
+WATCHDOG=${WATCHDOG:-$UMLINUX_TOP/build/uml_watchdog}
 export UML_MCONSOLE_TIMEOUT=10
 
 # the root copy first: the cached BusyBox root is found through the real HOME

@@ -12,6 +12,7 @@ sock=$TMPDIR/fake.sock
 
 # fake COUNT MODE: starts the stand-in; its log of commands goes to $TMPDIR/fake.log.
 fake() {
+	rm -f "$TMPDIR/fake.log" "$sock"
 	python3 "$FAKE" "$sock" "$1" "$2" >"$TMPDIR/fake.log" 2>&1 &
 	fake_pid=$!
 	wait_for "$TMPDIR/fake.log" '^ready$' 50

@@ -13,7 +13,8 @@ notes=$TMPDIR/notes
 notify_pid=$!
 for _ in $(seq 50); do [ -S "$nsock" ] && break; sleep 0.1; done
 
-start_guest nt1 "$GUEST_SERVE" mconsole=notify:"$nsock" || { fail notify/boot "no socket"; finish; }
+# (uml_watchdog, started by the guest's /dev/watchdog below, times out after 1 s)
+UML_WATCHDOG_TIMEOUT=1 start_guest nt1 "$GUEST_SERVE" mconsole=notify:"$nsock" || { fail notify/boot "no socket"; finish; }
 wait_for "$notes" '"socket"' 50
 check notify/socket "Notification type = \"socket\", data = \"$HOME/.uml/nt1/mconsole\"" "$(grep '"socket"' "$notes")"
 
@@ -50,6 +51,27 @@ s.sendto(struct.pack("<QiiiI", 0xcafebabe, 2, 2, 0, 0), sys.argv[1])' "$nsock"
 sleep 0.3
 check notify/hang-24-byte 2 "$(grep -c '"hang"' "$notes")"
 
+# the guest's /dev/watchdog: uml_watchdog starts at open; pings keep it quiet, silence
+# is a hang; one opener at a time; closing ends the helper
+out=$(guest_run 'ls -l /dev/watchdog; exec 3>/dev/watchdog; for i in 1 2 3 4 5; do echo >&3; sleep 0.4; done
+(exec 4>/dev/watchdog) 2>/dev/null || echo second-open-refused
+exec 3>&-; echo closed')
+[[ $out == "crw-------"*"10, 130"*"/dev/watchdog"* ]] && pass harddog/node || fail harddog/node "$out"
+grep -q second-open-refused <<<"$out" && pass harddog/one-opener || fail harddog/one-opener "$out"
+# the kernel runs the uml_watchdog beside it (ours, which honours UML_WATCHDOG_TIMEOUT)
+# or else /usr/bin's, which waits 60 s
+ours_beside=0
+[ -x "$(dirname "$UMLINUX")/uml_watchdog" ] && ours_beside=1
+sleep 1.5
+check harddog/pings-keep-it-quiet 2 "$(grep -c '"hang"' "$notes")"
+if [ $ours_beside = 1 ]; then
+	guest_run 'exec 3>/dev/watchdog; echo >&3; sleep 2.5; exec 3>&-' >/dev/null
+	for _ in $(seq 30); do [ "$(grep -c '"hang"' "$notes")" -ge 3 ] && break; sleep 0.1; done
+	check harddog/silence-is-a-hang 3 "$(grep -c '"hang"' "$notes")"
+else
+	skip harddog/silence-is-a-hang "no uml_watchdog beside $UMLINUX"
+fi
+
 # panic: the message, and the umid directory stays behind as after a UML panic
 check notify/panic-reply "OK " "$("$MC" nt1 sysrq c)"
 wait_guest
@@ -62,9 +84,16 @@ kill "$notify_pid"
 wait "$notify_pid" 2>/dev/null
 [ ! -e "$nsock" ] && pass notify/listener-removes-socket || fail notify/listener-removes-socket
 
-# without mconsole=notify: there is no /proc/mconsole
+# without mconsole=notify: there is no /proc/mconsole, and a hang SIGINTs the kernel
 start_guest nt2 "$GUEST_SERVE" || { fail notify/boot-2 "no socket"; finish; }
 check notify/no-proc-file-without-notify absent "$(guest_run 'test -e /proc/mconsole && echo present || echo absent')"
 "$MC" nt2 halt >/dev/null
 wait_guest
+if [ $ours_beside = 1 ]; then
+	UML_WATCHDOG_TIMEOUT=1 start_guest nt3 'exec 3>/dev/watchdog; echo >&3; sleep 30; echo not-killed' \
+		|| fail harddog/boot "no socket"
+	wait_guest
+	check harddog/pid-mode-halts 0 "$guest_rc"
+	! grep -q not-killed "$TMPDIR/nt3.out" && pass harddog/pid-mode-before-sleep-ends || fail harddog/pid-mode-before-sleep-ends
+fi
 finish
