@@ -176,9 +176,8 @@ int test_main(int argc, char **argv)
 	wait_chld_signal(&old);
 	show("SIGCHLD child continued");
 	printf("  si_status: %s\n", signame(got_status));
-	count = 0;
-	wait_chld_signal(&old);
-	show("SIGCHLD child exited after continue");
+	/* no wait for the exit's own SIGCHLD: it may merge with the CLD_CONTINUED one
+	 * still pending (standard signals do not queue), natively as in the guest */
 	wait_for(p);
 
 	/* SA_NOCLDSTOP: no SIGCHLD for stop */
