@@ -7,6 +7,30 @@
 #include "check.h"
 #include <pthread.h>
 #include <sys/file.h>
+#include <sys/mount.h>
+
+/* Until the child sleeps (state S in /proc: blocked in the lock call it makes right after
+ * signalling us), then a little longer; a fixed sleep was too short on a loaded machine. */
+static void wait_blocked(pid_t pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (access("/proc/self/stat", R_OK) != 0)
+		mount("proc", "/proc", "proc", 0, NULL);   /* as init in the guest */
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "r");
+		char *rp = NULL;
+		if (f) {
+			if (fgets(buf, sizeof(buf), f))
+				rp = strrchr(buf, ')');
+			fclose(f);
+		}
+		if (rp && rp[1] == ' ' && rp[2] == 'S')
+			break;
+		msleep(10);
+	}
+	msleep(50);
+}
 
 static const char *tname(int t)
 {
@@ -148,7 +172,7 @@ static void waiting(int fd)
 		_exit(0);
 	}
 	read(pf[0], &c, 1);
-	msleep(200);
+	wait_blocked(p);
 	CHECK_ERRNO(setlk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1), "parent waits for byte 1: deadlock");
 	fflush(stdout);
 	setlk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1);
@@ -168,7 +192,7 @@ static void waiting(int fd)
 		_exit(0);
 	}
 	read(pf[0], &c, 1);
-	msleep(200);
+	wait_blocked(p);
 	kill(p, SIGUSR1);
 	wait_for(p);
 	setlk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0);
@@ -252,7 +276,7 @@ static void flocks(void)
 		_exit(0);
 	}
 	read(pf[0], &c, 1);
-	msleep(100);
+	wait_blocked(p);
 	CHECK_ERRNO(close(f2), "parent closes f2 (releases)");
 	fflush(stdout);
 	wait_for(p);
@@ -271,7 +295,7 @@ static void flocks(void)
 		_exit(0);
 	}
 	read(pf[0], &c, 1);
-	msleep(200);
+	wait_blocked(p);
 	kill(p, SIGUSR1);
 	wait_for(p);
 	CHECK_ERRNO(flock(f1, LOCK_UN), "f1 LOCK_UN");
