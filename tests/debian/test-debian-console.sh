@@ -30,6 +30,16 @@ wait_for() {
 	done
 	return 1
 }
+# wait_prompt: until the shell's prompt is the last line (a full-screen program has
+# ended; it may flush what was typed before it did)
+wait_prompt() {
+	local i
+	for i in $(seq 100); do
+		screen | grep -v '^$' | tail -1 | grep -qE '^(root|user)@debian:~[#$] ?$' && return 0
+		sleep 0.1
+	done
+	return 1
+}
 # run NAME CMD LINE [SECONDS]: clears the screen, types CMD and an echo of a marker;
 # passes if a whole line matches the extended regex LINE once the marker is there
 n=0
@@ -81,15 +91,18 @@ run pipeline-after-resize "ps -e -o comm= | head -3 | wc -l" "3"
 T send-keys -t deb "less /etc/passwd" Enter
 wait_for "(END)" 5 && pass debian-console/less || fail debian-console/less "$(screen | tail -3 | tr '\n' '|')"
 T send-keys -t deb q
+wait_prompt
 T send-keys -t deb "vi /root/note" Enter
 sleep 1
 T send-keys -t deb "ihello from vi" Escape
 sleep 0.3
 T send-keys -t deb ":wq" Enter
+wait_prompt
 run vi "cat /root/note" "hello from vi"
 T send-keys -t deb "top -d 1" Enter
 wait_for "load average" 5 && pass debian-console/top || fail debian-console/top "$(screen | head -3 | tr '\n' '|')"
 T send-keys -t deb q
+wait_prompt
 run after-top "echo top-\$((2*2))" "top-4"
 
 T send-keys -t deb "clear; exit" Enter
