@@ -5,6 +5,7 @@
 #include <sys/uio.h>
 #include "fs/vfs.h"
 #include "signal/signal.h"
+#include "net/sock.h"
 #include "sys/syscalls.h"
 
 #define IO_CHUNK (1 << 20)
@@ -17,6 +18,8 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 {
 	if (!file_may_read(f))
 		return -EBADF;
+	if (f->fops == &socket_fops)
+		return sock_rw(t, f, buf, len, false, false);   /* one message */
 	if (!f->fops || !f->fops->read)
 		return f->inode && S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
 	/* a disk answers a whole request, as Linux's block devices do (mke2fs and e2fsck
@@ -99,6 +102,8 @@ static long do_write(struct task *t, struct file *f, unsigned long buf, size_t l
 {
 	if (!file_may_write(f))
 		return -EBADF;
+	if (f->fops == &socket_fops)
+		return sock_rw(t, f, buf, len, false, true);   /* one message, all of it */
 	if (!f->fops || !f->fops->write)
 		return -EINVAL;
 	bool regular = f->inode && S_ISREG(f->inode->mode);
@@ -188,6 +193,8 @@ static long do_vec(struct task *t, struct file *f, unsigned long iovp, unsigned 
 		return -EINVAL;
 	if (cnt == 0)
 		return 0;
+	if (f->fops == &socket_fops && !pos)   /* the vectors make one message */
+		return (wr ? file_may_write(f) : file_may_read(f)) ? sock_rw(t, f, iovp, cnt, true, wr) : -EBADF;
 	struct iovec *iov = malloc(cnt * sizeof(*iov));
 	if (!iov)
 		return -ENOMEM;

@@ -86,7 +86,7 @@ SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYSCALL(signalfd); SYSCALL(s
 SYSCALL(shmget); SYSCALL(shmat); SYSCALL(shmdt); SYSCALL(shmctl); SYSCALL(semget);
 SYSCALL(semop); SYSCALL(semtimedop); SYSCALL(semctl); SYSCALL(msgget); SYSCALL(msgsnd);
 SYSCALL(msgrcv); SYSCALL(msgctl);
-/* net: sockets, no address family yet (net/socket.c) */
+/* net: sockets, AF_UNIX only (net/socket.c) */
 SYSCALL(socket); SYSCALL(socketpair); SYSCALL(connect); SYSCALL(bind); SYSCALL(listen);
 SYSCALL(accept); SYSCALL(accept4); SYSCALL(getsockname); SYSCALL(getpeername);
 SYSCALL(sendto); SYSCALL(recvfrom); SYSCALL(sendmsg); SYSCALL(recvmsg); SYSCALL(sendmmsg);

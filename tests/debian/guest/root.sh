@@ -122,6 +122,25 @@ signal.setitimer(signal.ITIMER_REAL, 0.05); time.sleep(2); print("no alarm")')"
 import fcntl
 f = open("pyl", "w"); fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print("ok")')"
 	check python-os "$W" "$(python3 -c 'import os; print(os.getcwd())')"
+	check python-unix-stream "pong 4" "$(timeout 20 python3 -c '
+import socket, threading, os
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind("s.sock"); srv.listen()
+def serve():
+    c, _ = srv.accept(); c.sendall(b"pong " + str(len(c.recv(64))).encode()); c.close()
+th = threading.Thread(target=serve); th.start()
+cl = socket.socket(socket.AF_UNIX); cl.connect("s.sock"); cl.sendall(b"ping")
+print(cl.recv(64).decode()); th.join()' 2>&1)"
+	check python-send-fds "via-fd" "$(timeout 20 python3 -c '
+import socket, os
+a, b = socket.socketpair(); r, w = os.pipe()
+socket.send_fds(a, [b"x"], [w]); os.close(w)
+msg, fds, flags, addr = socket.recv_fds(b, 16, 1)
+os.write(fds[0], b"via-fd"); os.close(fds[0]); print(os.read(r, 16).decode())' 2>&1)"
+	check logger-dev-log "hello from logger" "$(timeout 20 python3 -c '
+import socket, subprocess, os
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind("/dev/log")
+subprocess.run(["logger", "-t", "t", "hello from logger"]); s.settimeout(5)
+print(s.recv(512).decode().split(": ", 1)[-1]); os.unlink("/dev/log")' 2>&1)"
 fi
 
 # --- memory file systems, the console, job control ---------------------------------------
