@@ -69,7 +69,11 @@ debian_root_copy() {
     rc=$?
     DEBIAN_ROOT_WHY=$(tail -1 "$TMPDIR/debian-root.err")
     [ "$rc" -eq 0 ] || return "$rc"
-    mkdir -p "$1" && cp -a --reflink=auto "$src/." "$1/"
+    mkdir -p "$1" && cp -a --reflink=auto "$src/." "$1/" 2>"$TMPDIR/debian-root.err" && return 0
+    DEBIAN_ROOT_WHY="cannot copy $src: $(tail -1 "$TMPDIR/debian-root.err")"
+    # an ordinary user cannot read root's files (/etc/shadow) in a root built by root
+    [ "$(id -u)" -ne 0 ] && return 3
+    return 1
 }
 
 # run_guest ROOTDIR [ARGS...]: boot umlinux on the host directory ROOTDIR (hostfs root)

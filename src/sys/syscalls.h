@@ -91,4 +91,7 @@ SYSCALL(socket); SYSCALL(socketpair); SYSCALL(connect); SYSCALL(bind); SYSCALL(l
 SYSCALL(accept); SYSCALL(accept4); SYSCALL(getsockname); SYSCALL(getpeername);
 SYSCALL(sendto); SYSCALL(recvfrom); SYSCALL(sendmsg); SYSCALL(recvmsg); SYSCALL(sendmmsg);
 SYSCALL(recvmmsg); SYSCALL(shutdown); SYSCALL(setsockopt); SYSCALL(getsockopt);
+/* absent facilities: ENOSYS as Linux without them (sys/absent.c) */
+SYSCALL(add_key); SYSCALL(request_key); SYSCALL(keyctl); SYSCALL(inotify_init);
+SYSCALL(inotify_init1); SYSCALL(inotify_add_watch); SYSCALL(inotify_rm_watch);
 #endif

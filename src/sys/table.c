@@ -254,6 +254,14 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(shutdown, shutdown, SC_FULL),
 	E(setsockopt, setsockopt, SC_PARTIAL, "SOL_SOCKET: buffers, timeouts, SO_PASSCRED; the rest recorded or ENOPROTOOPT"),
 	E(getsockopt, getsockopt, SC_PARTIAL, "SOL_SOCKET only"),
+	/* absent facilities, as a Linux built without them (sys/absent.c) */
+	E(add_key, add_key, SC_STUB, "ENOSYS: no key retention service (CONFIG_KEYS=n)"),
+	E(request_key, request_key, SC_STUB, "ENOSYS: no key retention service (CONFIG_KEYS=n)"),
+	E(keyctl, keyctl, SC_STUB, "ENOSYS: no key retention service (CONFIG_KEYS=n)"),
+	E(inotify_init, inotify_init, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n): tail -f polls"),
+	E(inotify_init1, inotify_init1, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n): tail -f polls"),
+	E(inotify_add_watch, inotify_add_watch, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n)"),
+	E(inotify_rm_watch, inotify_rm_watch, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n)"),
 };
 
 const size_t syscall_table_size = SYSCALL_MAX;
