@@ -237,6 +237,47 @@ static void job_control(void)
 	close(pipefd[1]);
 }
 
+/* A session leader takes the slave with TIOCSCTTY after opening it O_NOCTTY; another
+ * session cannot take it from it (without root's steal argument). */
+static void sctty(void)
+{
+	char name[64];
+	int m = open_pair(NULL, name, sizeof name);
+	int pipefd[2];
+	pipe(pipefd);
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(m);
+		setsid();
+		int s = open(name, O_RDWR | O_NOCTTY);
+		printf("before TIOCSCTTY: tcgetpgrp %s\n", tcgetpgrp(s) < 0 ? errname(errno) : "ok");
+		CHECK_ERRNO(ioctl(s, TIOCSCTTY, 0), "TIOCSCTTY");
+		SHOW_BOOL("foreground is me", tcgetpgrp(s) == getpid());
+		fflush(stdout);
+		char c = 'y';
+		write(pipefd[1], &c, 1);
+		read(s, &c, 1);
+		_exit(0);
+	}
+	char c;
+	read(pipefd[0], &c, 1);
+	pid_t other = fork();
+	if (other == 0) {
+		setsid();
+		int s = open(name, O_RDWR | O_NOCTTY);
+		CHECK_ERRNO(ioctl(s, TIOCSCTTY, 0), "TIOCSCTTY of another session's terminal");
+		fflush(stdout);
+		_exit(0);
+	}
+	wait_for(other);
+	write(m, "\n", 1);
+	SHOW_STATUS("ctty holder", wait_for(pid));
+	close(m);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
 /* What script(1) does: a shell on the slave, its output read from the master until
  * the slave side is gone. */
 static void script_like(void)
@@ -278,6 +319,7 @@ int test_main(int argc, char **argv)
 	(void)argc; (void)argv;
 	basics();
 	job_control();
+	sctty();
 	script_like();
 	return 0;
 }
