@@ -88,6 +88,7 @@ static bool ignored_option(const char *key)
 	return false;
 }
 
+/* 0, -EINVAL for a bad value, -ENOENT for an unknown key. */
 static int parse_one(struct tmpfs_opts *o, char *key, const char *val)
 {
 	uint64_t v;
@@ -120,7 +121,7 @@ static int parse_one(struct tmpfs_opts *o, char *key, const char *val)
 			o->gid = id;
 		return 0;
 	}
-	return ignored_option(key) ? 0 : -EINVAL;
+	return ignored_option(key) ? 0 : -ENOENT;
 }
 
 static int parse_options(const char *data, struct tmpfs_opts *o)
@@ -134,8 +135,11 @@ static int parse_options(const char *data, struct tmpfs_opts *o)
 		if (eq)
 			*eq++ = 0;
 		err = parse_one(o, opt, eq);
-		if (err < 0)
-			printk("<3>tmpfs: Bad value or unknown parameter '%s'\n", opt);
+		if (err == -ENOENT)
+			printk("<3>tmpfs: Unknown parameter '%s'\n", opt);
+		else if (err < 0)
+			printk("<3>tmpfs: Bad value for '%s'\n", opt);
+		err = err < 0 ? -EINVAL : 0;
 	}
 	free(copy);
 	return err;
