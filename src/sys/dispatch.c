@@ -16,7 +16,7 @@ static void report_missing(struct task *t, long nr)
 	if (reported_missing[i])
 		return;
 	reported_missing[i] = 1;
-	const char *name = (size_t)nr < syscall_table_size && syscall_table[nr].name ? syscall_table[nr].name : "?";
+	const char *name = (size_t)nr < SYSCALL_MAX && syscall_names[nr] ? syscall_names[nr] : "?";
 	printk("<4>umlinux: system call %s (%ld) is not implemented; %s[%d] gets ENOSYS\n",
 	       name, nr, t->tg->comm, t->tid);
 }

@@ -1,9 +1,12 @@
 /*
- * Advice about future file use: fadvise64 and readahead. umlinux keeps no page cache of
- * its own for hostfs (the host's serves), so the advice is checked as Linux checks it
- * and then has nothing to do. coreutils (cat, cp, sort, tar) give POSIX_FADV_SEQUENTIAL.
+ * Advice about file data: fadvise64, readahead and sync_file_range. umlinux keeps no
+ * page cache of its own for hostfs (the host's serves, and guests share it), so each is
+ * checked as Linux checks it and then has nothing to do. coreutils (cat, cp, sort, tar)
+ * give POSIX_FADV_SEQUENTIAL; dpkg starts writeback with sync_file_range before its
+ * renames. sync_file_range never promised durability: fsync is what writes to disk.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include "fs/vfs.h"
 #include "sys/syscalls.h"
 
@@ -34,5 +37,25 @@ SYSCALL(readahead)
 		return -EBADF;
 	if (!f->inode || !S_ISREG(f->inode->mode))
 		return -EINVAL;
+	return 0;
+}
+
+#define SYNC_FILE_RANGE_ALL (SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | \
+			     SYNC_FILE_RANGE_WAIT_AFTER)
+
+SYSCALL(sync_file_range)
+{
+	struct file *f = fd_get(t, (int)a->a[0]);
+	long off = (long)a->a[1], nbytes = (long)a->a[2];
+	unsigned flags = (unsigned)a->a[3];
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (flags & ~SYNC_FILE_RANGE_ALL)
+		return -EINVAL;
+	if (off < 0 || nbytes < 0 || off > LONG_MAX - nbytes)
+		return -EINVAL;
+	mode_t m = f->inode ? f->inode->mode : 0;
+	if (!S_ISREG(m) && !S_ISBLK(m) && !S_ISDIR(m) && !S_ISLNK(m))
+		return -ESPIPE;
 	return 0;
 }

@@ -28,8 +28,8 @@ SYSCALL(open); SYSCALL(openat); SYSCALL(creat); SYSCALL(close); SYSCALL(close_ra
 SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(pipe); SYSCALL(pipe2); SYSCALL(fcntl);
 /* fs: copies between files (fs_copy.c) */
 SYSCALL(sendfile); SYSCALL(copy_file_range); SYSCALL(splice); SYSCALL(tee);
-/* fs: advice about future use (fs_advise.c) */
-SYSCALL(fadvise64); SYSCALL(readahead);
+/* fs: advice about file data (fs_advise.c) */
+SYSCALL(fadvise64); SYSCALL(readahead); SYSCALL(sync_file_range);
 /* fs: locks (fs_locks.c, with fcntl's lock commands) */
 SYSCALL(flock);
 /* fs: names and attributes */

@@ -40,9 +40,10 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(copy_file_range, copy_file_range, SC_FULL),
 	E(splice, splice, SC_STUB, "EINVAL: not yet"),
 	E(tee, tee, SC_STUB, "EINVAL: not yet"),
-	/* fs: advice about future use (fs_advise.c) */
+	/* fs: advice about file data (fs_advise.c) */
 	E(fadvise64, fadvise64, SC_PARTIAL, "checked, then nothing to do: the host caches hostfs files"),
 	E(readahead, readahead, SC_PARTIAL, "checked, then nothing to do"),
+	E(sync_file_range, sync_file_range, SC_PARTIAL, "checked, then nothing to do: the host writes back"),
 	/* fs: names and attributes */
 	E(stat, stat, SC_FULL),
 	E(lstat, lstat, SC_FULL),

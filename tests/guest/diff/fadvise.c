@@ -1,7 +1,8 @@
-/* fadvise64 and readahead (64-bit arguments passed as longs through syscall()): every
- * advice on a regular file succeeds; the errors come in Linux's order: EBADF for bad and
- * O_PATH descriptors, ESPIPE for pipes, EINVAL for a negative length or an unknown advice;
- * readahead needs a readable regular file. */
+/* fadvise64, readahead and sync_file_range (64-bit arguments passed as longs through
+ * syscall()): every advice on a regular file succeeds; the errors come in Linux's order:
+ * EBADF for bad and O_PATH descriptors, ESPIPE for pipes, EINVAL for a negative length or
+ * an unknown advice; readahead needs a readable regular file; sync_file_range takes
+ * regular files and directories, checks its flags and range before the file type. */
 #include "check.h"
 #include <sys/syscall.h>
 
@@ -34,5 +35,18 @@ int test_main(int argc, char **argv)
 	CHECK_ERRNO(syscall(SYS_readahead, 999, 0L, 4096L), "readahead bad fd");
 	int wo = open("f", O_WRONLY);
 	CHECK_ERRNO(syscall(SYS_readahead, wo, 0L, 4096L), "readahead write-only");
+
+	const unsigned all = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+	CHECK_ERRNO(syscall(SYS_sync_file_range, fd, 0L, 0L, all), "sync_file_range whole file");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, fd, 2L, 4L, SYNC_FILE_RANGE_WRITE), "sync_file_range part");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, wo, 0L, 0L, 0), "sync_file_range write-only, no flags");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, dir, 0L, 0L, all), "sync_file_range directory");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, fd, 0L, 0L, 8), "sync_file_range unknown flag");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, fd, -1L, 0L, 0), "sync_file_range negative offset");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, fd, 4L, -2L, 0), "sync_file_range negative length");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, p[0], 0L, 0L, 0), "sync_file_range pipe");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, p[0], -1L, 0L, 0), "sync_file_range pipe, bad offset");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, 999, 0L, 0L, 0), "sync_file_range bad fd");
+	CHECK_ERRNO(syscall(SYS_sync_file_range, opath, 0L, 0L, 0), "sync_file_range O_PATH");
 	return 0;
 }
