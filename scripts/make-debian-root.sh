@@ -92,6 +92,8 @@ EOF
 # The root is a hostfs directory given on the umlinux command line (rootflags=).
 proc	/proc	proc	defaults	0	0
 EOF
+    # what the first boot's checkroot.sh would make, with a warning on every fresh copy
+    ln -sfn /proc/mounts "$dir/etc/mtab"
     # One console, as UML's Debian setups have it: tty1 is con0; the other five gettys
     # would only respawn on consoles nobody looks at.
     sed -i 's|^\([2-6]:23:respawn:/sbin/getty.*\)$|#\1|' "$dir/etc/inittab"

@@ -114,6 +114,7 @@ run user-denied "touch /etc/nope 2>&1" "touch: cannot touch '/etc/nope': Permiss
 T send-keys -t deb "su -" Enter
 wait_for "root@debian:~#" 10 && pass debian-console/su-root || fail debian-console/su-root "$(screen | tail -4 | tr '\n' '|')"
 run su-root-id "echo \$(id -u) \$HOME" "0 /root"
+run no-enosys "dmesg | grep -c 'is not implemented'" "0"
 T send-keys -t deb "exit" Enter
 T send-keys -t deb "clear; exit" Enter
 wait_for "debian login:" 15
