@@ -160,7 +160,8 @@ bool file_seekable(struct file *f)
 	       (!f->fops || f->fops->llseek || S_ISREG(f->inode->mode) || S_ISBLK(f->inode->mode));
 }
 
-long sys_pread64(struct task *t, struct syscall_args *a)
+/* pread64/pwrite64: one transfer at an explicit offset, the file position untouched. */
+static long do_pio(struct task *t, struct syscall_args *a, bool wr)
 {
 	struct file *f = fd_get(t, (int)a->a[0]);
 	if (!f)
@@ -170,21 +171,11 @@ long sys_pread64(struct task *t, struct syscall_args *a)
 	if (!file_seekable(f))
 		return -ESPIPE;
 	off_t pos = (off_t)a->a[3];
-	return do_read(t, f, a->a[1], a->a[2], &pos);
+	return wr ? do_write(t, f, a->a[1], a->a[2], &pos) : do_read(t, f, a->a[1], a->a[2], &pos);
 }
 
-long sys_pwrite64(struct task *t, struct syscall_args *a)
-{
-	struct file *f = fd_get(t, (int)a->a[0]);
-	if (!f)
-		return -EBADF;
-	if ((long)a->a[3] < 0)
-		return -EINVAL;
-	if (!file_seekable(f))
-		return -ESPIPE;
-	off_t pos = (off_t)a->a[3];
-	return do_write(t, f, a->a[1], a->a[2], &pos);
-}
+long sys_pread64(struct task *t, struct syscall_args *a) { return do_pio(t, a, false); }
+long sys_pwrite64(struct task *t, struct syscall_args *a) { return do_pio(t, a, true); }
 
 /* readv/writev: each vector in turn, stopping at the first short transfer. */
 static long do_vec(struct task *t, struct file *f, unsigned long iovp, unsigned long cnt, off_t *pos, bool wr)
