@@ -4,37 +4,18 @@
  * parks on the set and is retried whenever a value in it changes (so it takes its turn
  * with fresh values, never with a half-applied array). GETNCNT and GETZCNT count the
  * parked callers by the operation they wait on. SEM_UNDO adjustments live per process
- * (shared under CLONE_SYSVSEM) and are applied when it exits.
+ * (shared under CLONE_SYSVSEM) and are applied when it exits (sem_undo.c).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sem.h>
 #include "fs/poll.h"
-#include "ipc/ipc_int.h"
+#include "ipc/sem_int.h"
 #include "sys/syscalls.h"
 
 #ifndef SEM_STAT_ANY
 #define SEM_STAT_ANY 20
 #endif
-#define SEMMSL 32000
-#define SEMMNI 32000
-#define SEMMNS (SEMMSL * SEMMNI)
-#define SEMOPM 500
-#define SEMVMX 32767
-#define SEMAEM SEMVMX
-
-struct sem {
-	unsigned short val;
-	pid_t pid;                  /* the last to operate on it */
-};
-
-struct sem_set {
-	struct ipc_obj perm;
-	int nsems;
-	struct sem *sems;
-	long otime, ctime;
-	struct waitq wait;          /* callers waiting for a change */
-};
 
 /* A caller parked in semop, by the operation it waits on (GETNCNT/GETZCNT). */
 struct sem_waiter {
@@ -45,26 +26,12 @@ struct sem_waiter {
 	bool for_zero;
 };
 
-/* One process's adjustments for one set. */
-struct sem_undo {
-	struct list_head link;      /* in sem_undo_list.undos */
-	struct list_head all;       /* in all_undos: SETVAL clears everyone's */
-	int semid;
-	short *adj;
-};
-
-struct sem_undo_list {
-	int refcount;
-	struct list_head undos;
-};
-
 static struct ipc_ids sem_ids = { .max = SEMMNI };
 static long used_sems;
 static struct list_head waiters = LIST_HEAD_INIT(waiters);
-static struct list_head all_undos = LIST_HEAD_INIT(all_undos);
 
 static struct sem_set *set_of(struct ipc_obj *o) { return (struct sem_set *)o; }
-static struct sem_set *set_by_id(int id)
+struct sem_set *sem_set_by_id(int id)
 {
 	struct ipc_obj *o = ipc_find_id(&sem_ids, id);
 	return o ? set_of(o) : NULL;
@@ -106,89 +73,6 @@ long sys_semget(struct task *t, struct syscall_args *a)
 	if (nsems < 0 || nsems > SEMMSL)
 		return -EINVAL;
 	return ipc_get(&sem_ids, t, (key_t)a->a[0], (int)a->a[2], (unsigned long)nsems, &sem_get_ops);
-}
-
-/* ---- undo lists ------------------------------------------------------------------- */
-
-static void undo_free(struct sem_undo *un)
-{
-	list_del_init(&un->link);
-	list_del_init(&un->all);
-	free(un->adj);
-	free(un);
-}
-
-static struct sem_undo *undo_find(struct task *t, struct sem_set *s)
-{
-	struct ipc_proc *ip = ipc_proc_of(t->tg, true);
-	if (!ip->undo) {
-		ip->undo = xcalloc(1, sizeof(*ip->undo));
-		ip->undo->refcount = 1;
-		list_init(&ip->undo->undos);
-	}
-	struct list_head *p;
-	list_for_each(p, &ip->undo->undos) {
-		struct sem_undo *un = list_entry(p, struct sem_undo, link);
-		if (un->semid == s->perm.id)
-			return un;
-	}
-	struct sem_undo *un = xcalloc(1, sizeof(*un));
-	un->semid = s->perm.id;
-	un->adj = xcalloc((size_t)s->nsems, sizeof(*un->adj));
-	list_add_tail(&un->link, &ip->undo->undos);
-	list_add_tail(&un->all, &all_undos);
-	return un;
-}
-
-/* SETVAL and SETALL: what processes would undo no longer applies (semnum -1: all). */
-static void undo_clear(int semid, int semnum, int nsems)
-{
-	struct list_head *p;
-	list_for_each(p, &all_undos) {
-		struct sem_undo *un = list_entry(p, struct sem_undo, all);
-		if (un->semid != semid)
-			continue;
-		if (semnum < 0)
-			memset(un->adj, 0, (size_t)nsems * sizeof(*un->adj));
-		else
-			un->adj[semnum] = 0;
-	}
-}
-
-void sem_undo_share(struct ipc_proc *parent, struct ipc_proc *child)
-{
-	child->undo = parent->undo;
-	parent->undo->refcount++;
-}
-
-/* exit_sem(): each adjustment is added back, clamped to what a semaphore can hold. */
-static void undo_apply(struct sem_undo *un, pid_t pid)
-{
-	struct sem_set *s = set_by_id(un->semid);
-	if (!s)
-		return;
-	for (int i = 0; i < s->nsems; i++) {
-		if (!un->adj[i])
-			continue;
-		int v = s->sems[i].val + un->adj[i];
-		s->sems[i].val = (unsigned short)(v < 0 ? 0 : v > SEMVMX ? SEMVMX : v);
-		s->sems[i].pid = pid;
-	}
-	waitq_wake_all(&s->wait);
-}
-
-void sem_exit(struct ipc_proc *ip)
-{
-	struct sem_undo_list *ul = ip->undo;
-	ip->undo = NULL;
-	if (!ul || --ul->refcount > 0)
-		return;
-	while (!list_empty(&ul->undos)) {
-		struct sem_undo *un = list_entry(ul->undos.next, struct sem_undo, link);
-		undo_apply(un, ip->tg->tgid);
-		undo_free(un);
-	}
-	free(ul);
 }
 
 /* ---- semop ------------------------------------------------------------------------ */
@@ -297,14 +181,14 @@ static long do_semop(struct task *t, int semid, const struct sembuf *sops, int n
 		undo |= (sops[i].sem_flg & SEM_UNDO) != 0;
 		alter |= sops[i].sem_op != 0;
 	}
-	struct sem_set *s = set_by_id(semid);
+	struct sem_set *s = sem_set_by_id(semid);
 	if (!s)
 		return t->retrying ? -EIDRM : -EINVAL;   /* removed while we waited */
 	if ((int)max >= s->nsems)
 		return -EFBIG;
 	if (ipc_perms(&t->cred, &s->perm, alter ? IPC_MAY_WRITE : IPC_MAY_READ) < 0)
 		return -EACCES;
-	struct sem_undo *un = undo ? undo_find(t, s) : NULL;
+	struct sem_undo *un = undo ? sem_undo_find(t, s) : NULL;
 	int blocker = 0;
 	int err = apply_ops(s, sops, n, un, &blocker);
 	if (err == 0) {
@@ -402,12 +286,8 @@ static long stat_by_index(struct task *t, int cmd, int index, unsigned long buf)
 
 static void set_destroy(struct sem_set *s)
 {
+	sem_undo_forget_set(s->perm.id);
 	struct list_head *p, *n;
-	list_for_each_safe(p, n, &all_undos) {
-		struct sem_undo *un = list_entry(p, struct sem_undo, all);
-		if (un->semid == s->perm.id)
-			undo_free(un);
-	}
 	list_for_each_safe(p, n, &waiters) {
 		struct sem_waiter *w = list_entry(p, struct sem_waiter, link);
 		if (w->semid == s->perm.id) {
@@ -426,12 +306,12 @@ static long setval(struct task *t, int semid, int semnum, int val)
 {
 	if (val < 0 || val > SEMVMX)
 		return -ERANGE;
-	struct sem_set *s = set_by_id(semid);
+	struct sem_set *s = sem_set_by_id(semid);
 	if (!s || semnum < 0 || semnum >= s->nsems)
 		return -EINVAL;
 	if (ipc_perms(&t->cred, &s->perm, IPC_MAY_WRITE) < 0)
 		return -EACCES;
-	undo_clear(semid, semnum, s->nsems);
+	sem_undo_clear(semid, semnum, s->nsems);
 	s->sems[semnum].val = (unsigned short)val;
 	s->sems[semnum].pid = t->tg->tgid;
 	s->ctime = ipc_now();
@@ -449,7 +329,7 @@ static long setall(struct task *t, struct sem_set *s, unsigned long uarray)
 		if (v[i] > SEMVMX)
 			err = -ERANGE;
 	if (!err) {
-		undo_clear(s->perm.id, -1, s->nsems);
+		sem_undo_clear(s->perm.id, -1, s->nsems);
 		for (int i = 0; i < s->nsems; i++) {
 			s->sems[i].val = v[i];
 			s->sems[i].pid = t->tg->tgid;
@@ -474,7 +354,7 @@ static long getall(struct task *t, struct sem_set *s, unsigned long uarray)
 /* GETVAL, GETPID, GETNCNT, GETZCNT, GETALL and SETALL (semctl_main). */
 static long semctl_main(struct task *t, int semid, int semnum, int cmd, unsigned long arg)
 {
-	struct sem_set *s = set_by_id(semid);
+	struct sem_set *s = sem_set_by_id(semid);
 	if (!s)
 		return -EINVAL;
 	if (ipc_perms(&t->cred, &s->perm, cmd == SETALL ? IPC_MAY_WRITE : IPC_MAY_READ) < 0)
@@ -499,7 +379,7 @@ static long semctl_down(struct task *t, int semid, int cmd, unsigned long buf)
 	struct semid_ds ds;
 	if (cmd == IPC_SET && guest_read(t, &ds, buf, sizeof(ds)) < 0)
 		return -EFAULT;   /* copied before the lookup, as Linux does */
-	struct sem_set *s = set_by_id(semid);
+	struct sem_set *s = sem_set_by_id(semid);
 	if (!s)
 		return -EINVAL;
 	if (cmd == IPC_STAT) {
