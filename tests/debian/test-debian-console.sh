@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Debian root booted with its own /sbin/init (sysvinit) on a console in a tmux pane,
 # used as a person would: getty's login prompt, root's shell (^C, ^Z/bg/fg, resizing,
-# less, vi, top), logging out and in again as `user`, su, then poweroff halting the
-# machine with the host terminal restored.
+# less, vi, top), a password set with passwd, logging out and in again as `user` (a
+# wrong password first), su, then poweroff halting the machine with the host terminal
+# restored.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -15,8 +16,6 @@ case $? in
 3) skip debian-console "no Debian root: $DEBIAN_ROOT_WHY"; finish ;;
 *) fail debian-console-root "scripts/make-debian-root.sh failed: $DEBIAN_ROOT_WHY"; finish ;;
 esac
-# let `user` log in on the console without a password, as root does
-sed -i 's/^user:[^:]*:/user::/' "$root/etc/shadow"
 
 sock=$TMPDIR/tmux.sock
 T() { tmux -S "$sock" "$@"; }
@@ -105,9 +104,21 @@ T send-keys -t deb q
 wait_prompt
 run after-top "echo top-\$((2*2))" "top-4"
 
+# a password for `user`, typed twice with echo off
+T send-keys -t deb "clear; passwd user" Enter
+wait_for "New password:" 5 && T send-keys -t deb "Uml-pw-42" Enter
+wait_for "Retype new password:" 5 && T send-keys -t deb "Uml-pw-42" Enter
+wait_for "password updated successfully" 10 && pass debian-console/passwd || fail debian-console/passwd "$(screen | tail -4 | tr '\n' '|')"
+screen | grep -q "Uml-pw-42" && fail debian-console/password-not-echoed "the password showed on the screen"
+
 T send-keys -t deb "clear; exit" Enter
 wait_for "debian login:" 15 && pass debian-console/logout-respawns-getty || fail debian-console/logout-respawns-getty "$(screen | tail -4 | tr '\n' '|')"
 T send-keys -t deb user Enter
+wait_for "Password:" 10 && T send-keys -t deb "wrong" Enter
+wait_for "Login incorrect" 15 && pass debian-console/login-wrong-password || fail debian-console/login-wrong-password "$(screen | tail -4 | tr '\n' '|')"
+sleep 0.5   # login asks for the name again itself
+T send-keys -t deb user Enter
+wait_for "Password:" 10 && T send-keys -t deb "Uml-pw-42" Enter
 wait_for 'user@debian:~$' 15 && pass debian-console/login-user || fail debian-console/login-user "$(screen | tail -5 | tr '\n' '|')"
 run user-id "id" "uid=1000\(user\) gid=1000\(user\) groups=1000\(user\)"
 run user-denied "touch /etc/nope 2>&1" "touch: cannot touch '/etc/nope': Permission denied"
