@@ -277,9 +277,13 @@ static void flocks(void)
 	}
 	read(pf[0], &c, 1);
 	wait_blocked(p);
-	CHECK_ERRNO(close(f2), "parent closes f2 (releases)");
-	fflush(stdout);
+	/* the woken child prints first: report the close only after it has exited, so the
+	 * order of the two lines does not depend on who runs first */
+	int cr = close(f2), ce = errno;
 	wait_for(p);
+	errno = ce;
+	CHECK_ERRNO(cr, "parent closes f2 (releases)");
+	fflush(stdout);
 
 	/* a signal ends a blocking flock with EINTR; the lock is free afterwards */
 	CHECK_ERRNO(flock(f1, LOCK_EX | LOCK_NB), "f1 LOCK_EX");
