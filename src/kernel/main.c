@@ -33,6 +33,7 @@ __attribute__((weak)) void procfs_init(void);
 __attribute__((weak)) void devfs_init(void);
 __attribute__((weak)) void tmpfs_init(void);
 __attribute__((weak)) void devpts_init(void);
+__attribute__((weak)) void sysfs_init(void);
 __attribute__((weak)) void mem_devices_init(void);
 __attribute__((weak)) void mem_set_total(uint64_t bytes);
 __attribute__((weak)) void proc_set_cmdline(const char *s);
@@ -212,6 +213,8 @@ int main(int argc, char **argv)
 		tmpfs_init();
 	if (devpts_init)
 		devpts_init();
+	if (sysfs_init)
+		sysfs_init();
 	if (mem_devices_init)
 		mem_devices_init();
 	if (console_init(cmdline_con_channel(&opts, 0)) < 0)

@@ -148,6 +148,8 @@ check tmpfs-mount "tmpfs" "$(mkdir -p /mnt/t && mount -t tmpfs -o size=4m tmpfs 
 check tmpfs-io "hello 1777" "$(chmod 1777 /mnt/t && echo hello >/mnt/t/f && cat /mnt/t/f) $(stat -c %a /mnt/t)"
 check tmpfs-full "ENOSPC" "$(dd if=/dev/zero of=/mnt/t/big bs=1M count=8 2>&1 | grep -q 'No space left' && echo ENOSPC)"
 check tmpfs-umount "0" "$(umount /mnt/t; echo $?)"
+check sysfs "sysfs 0" "$(stat -f -c %T /sys) $(cat /sys/devices/system/cpu/online)"
+check lsblk "0" "$(lsblk >/dev/null; echo $?)"
 check dev-shm "yes" "$(mountpoint -q /dev/shm && touch /dev/shm/x && echo yes)"
 check script-pty "pts hi" "$(script -qc 'tty; echo hi' /dev/null | tr -d '\r' | sed 's|/dev/pts/[0-9]*|pts|' | xargs)"
 check ipcmk-shm "bytes=4096" "$(id=$(ipcmk -M 4096 | grep -o '[0-9]*$'); ipcs -m -i $id | grep -o 'bytes=4096'; ipcrm -m $id)"
