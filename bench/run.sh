@@ -4,7 +4,7 @@
 # them as pass/fail tests.
 #
 # Environment:
-#   BENCH=name[,name...]   run only these (getppid clock_gettime pipe_rtt fork_wait
+#   BENCH=name[,name...]   run only these (getppid clock_gettime pipe_rtt epoll_pingpong fork_wait
 #                          fork_exec pread4k pwrite4k boot_halt)
 #   BENCH_SCALE=f          multiply every native iteration count by f (default 1)
 #   BENCH_GUEST_DIV=n      guest iterations = native iterations / n, for every benchmark
@@ -47,6 +47,7 @@ TIMEOUT=${BENCH_TIMEOUT:-60}
 TABLE="getppid 2000000 20
 clock_gettime 2000000 20
 pipe_rtt 10000 10
+epoll_pingpong 10000 10
 fork_wait 2000 10
 fork_exec 600 10
 pread4k 400000 20
