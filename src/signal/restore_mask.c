@@ -47,9 +47,11 @@ bool signal_restore_mask_deliver(struct task *t, int sig, bool handler)
 
 bool signal_restore_mask_frame(struct task *t, int sig)
 {
-	if (!t->sigframe_fixup || sig != SIGTRAP)
+	if (!t->sigframe_fixup)
 		return false;
 	t->sigframe_fixup = false;
+	if (sig != SIGTRAP)
+		return false;   /* the step was overtaken (building the frame faulted) */
 	struct user_regs_struct r;
 	if (ptrace(PTRACE_GETREGS, t->host_tid, 0, &r) == 0)
 		guest_write(t, r.rsp + FRAME_SIGMASK_OFFSET, &t->saved_sigmask, sizeof(t->saved_sigmask));
