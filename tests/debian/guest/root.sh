@@ -221,6 +221,7 @@ e = threading.Event(); t = threading.Thread(target=e.wait); t.start()
 print(len(os.listdir("/proc/self/task"))); e.set(); t.join()')"
 check proc-cmdline "sleep 7" "$(sleep 7 & p=$!; tr '\0' ' ' </proc/$p/cmdline | sed 's/ $//'; kill $p)"
 check kill-l "HUP" "$(kill -l 1)"
+check segfault-log "139 perl segfault at 10" "$(perl -e 'print unpack("p", pack("Q", 16))' 2>/dev/null; echo $? $(dmesg | grep -o 'perl\[[0-9]*\]: segfault at [0-9a-f]*' | tail -1 | sed 's/\[[0-9]*\]:/ /' | tr -s ' '))"
 check nice "10" "$(nice -n 10 sh -c 'ps -o ni= -p $$' | tr -d ' ')"
 check nohup "ok" "$(cd $W && nohup sh -c 'echo ok' >/dev/null 2>&1; cat nohup.out 2>/dev/null || echo ok)"
 check setsid "yes" "$(setsid sh -c '[ $(ps -o sid= -p $$) -eq $$ ] && echo yes')"
