@@ -36,13 +36,14 @@ check stopgo/counter-still "$c1" "$c2"
 check stopgo/timer-loop-still "$t1" "$t2"
 [ "$d1" = "$d2" ] && pass stopgo/disk-still || fail stopgo/disk-still "the image changed while stopped"
 
-# every task host of the kernel sits in a ptrace stop ("t")
+# every task host of the kernel sits in a ptrace stop ("t"); a guest process that ended
+# just as the machine stopped stays a zombie ("Z") until `go` lets the kernel reap it
 states=$(for t in /proc/[0-9]*/task/[0-9]*; do
 	[ "$(awk '{print $4}' "$t/stat" 2>/dev/null)" = "$kpid" ] || continue
 	awk '{print $3}' "$t/stat"
 done | sort | uniq -c | tr -s ' ')
 echo "# task host states while stopped: $states"
-[ -n "$states" ] && ! grep -qv ' t$' <<<"$states" && pass stopgo/task-hosts-stopped || fail stopgo/task-hosts-stopped "$states"
+grep -q ' t$' <<<"$states" && ! grep -qvE ' [tZ]$' <<<"$states" && pass stopgo/task-hosts-stopped || fail stopgo/task-hosts-stopped "$states"
 
 # MConsole is all that is served: it still answers, including the dumps
 [[ $("$MC" sg1 proc loadavg) == "OK "* ]] && pass stopgo/proc-while-stopped || fail stopgo/proc-while-stopped
