@@ -75,28 +75,30 @@ int proc_node_target_for(const struct proc_node *n, struct task *reader, bool ne
 	return 0;
 }
 
-static int show_cmdline(struct proc_buf *b, const struct proc_node *n, struct task *reader)
+/* cmdline and environ: the bytes exec recorded, gone once the process is a zombie;
+ * environ is readable only by those who may ptrace it (restricted). */
+static int show_exec_bytes(struct proc_buf *b, const struct proc_node *n, struct task *reader,
+			   bool environ)
 {
 	struct thread_group *tg;
 	struct task *t;
-	int err = proc_node_target_for(n, reader, false, &tg, &t);
+	int err = proc_node_target_for(n, reader, environ, &tg, &t);
 	if (err < 0)
 		return err;
-	if (!tg->zombie && tg->cmdline)
-		pbuf_put(b, tg->cmdline, tg->cmdline_len);
+	const char *bytes = environ ? tg->environ : tg->cmdline;
+	if (!tg->zombie && bytes)
+		pbuf_put(b, bytes, environ ? tg->environ_len : tg->cmdline_len);
 	return 0;
+}
+
+static int show_cmdline(struct proc_buf *b, const struct proc_node *n, struct task *reader)
+{
+	return show_exec_bytes(b, n, reader, false);
 }
 
 static int show_environ(struct proc_buf *b, const struct proc_node *n, struct task *reader)
 {
-	struct thread_group *tg;
-	struct task *t;
-	int err = proc_node_target_for(n, reader, true, &tg, &t);
-	if (err < 0)
-		return err;
-	if (!tg->zombie && tg->environ)
-		pbuf_put(b, tg->environ, tg->environ_len);
-	return 0;
+	return show_exec_bytes(b, n, reader, true);
 }
 
 static int show_comm(struct proc_buf *b, const struct proc_node *n, struct task *reader)
