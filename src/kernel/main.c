@@ -29,6 +29,7 @@
 /* Subsystems that register themselves; weak so the kernel links while one is missing. */
 __attribute__((weak)) void hostfs_init(void);
 __attribute__((weak)) void hostfs_set_jail(const char *prefix, bool append);
+__attribute__((weak)) void humfs_init(void);
 __attribute__((weak)) void procfs_init(void);
 __attribute__((weak)) void devfs_init(void);
 __attribute__((weak)) void tmpfs_init(void);
@@ -205,6 +206,8 @@ int main(int argc, char **argv)
 		hostfs_init();
 	if (hostfs_set_jail && opts.hostfs_prefix)
 		hostfs_set_jail(opts.hostfs_prefix, opts.hostfs_append);
+	if (humfs_init)
+		humfs_init();
 	if (procfs_init)
 		procfs_init();
 	if (devfs_init)

@@ -21,6 +21,10 @@ static int host_flags(struct inode *inode, unsigned flags)
 	unsigned acc = flags & O_ACCMODE;
 	int h = O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
 
+	/* By the host file's type: a layered filesystem may show another (a humfs
+	 * device is a host regular file that must never be opened as one). */
+	if ((inode->mode & S_IFMT) != HI(inode)->host_type)
+		return -ENXIO;
 	switch (inode->mode & S_IFMT) {
 	case S_IFDIR:
 		return acc == O_RDONLY ? h | O_RDONLY | O_DIRECTORY : -EISDIR;
@@ -118,7 +122,7 @@ int hostfs_open(struct inode *inode, struct file *f)
 	struct hostfs_file *hf;
 	int hflags, fd, err;
 
-	f->fops = S_ISDIR(inode->mode) ? &hostfs_dir_fops : &hostfs_fops;
+	f->fops = S_ISDIR(inode->mode) ? HSB(inode->sb)->dir_fops : HSB(inode->sb)->fops;
 	f->host_fd = -1;
 	f->priv = NULL;
 	if (f->flags & O_PATH)

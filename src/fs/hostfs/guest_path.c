@@ -45,7 +45,7 @@ static struct mount *holding_mount(const char *host_path, size_t *cut)
 		char *dir;
 		size_t n;
 
-		if (m->sb->type != &hostfs_fs_type || !(dir = mount_host_dir(m)))
+		if (!hostfs_backed(m->sb) || !(dir = mount_host_dir(m)))
 			continue;
 		n = strlen(dir);
 		if (!strncmp(host_path, dir, n) && (host_path[n] == '/' || !host_path[n]) &&

@@ -15,13 +15,30 @@ struct hostfs_sb {
 	char *host_root;          /* its host path when mounted, for hostfs_guest_path; NULL if
 				   * the host could not say */
 	bool append;              /* the hostfs= jail's append flag, fixed at mount time */
+	/* The operation tables new inodes and open files get: hostfs's own, or those of a
+	 * filesystem layered on it (humfs), which keeps its state in layer. */
+	const struct inode_ops *iops;
+	const struct file_ops *fops, *dir_fops;
+	void *layer;
 	/* Live inodes hashed by path, so a lookup finds the inode already in use (a FIFO's
 	 * openers must share one pipe) and a rename can re-path everything it moved. */
 	struct list_head hash[HOSTFS_HASH_SIZE];
 };
 
+/* Attributes a layered filesystem keeps apart from the host file (humfs's metadata
+ * files): when valid, they stand in for the host's owner, permissions and type. */
+struct hostfs_override {
+	bool valid;
+	mode_t mode;              /* type and permission bits */
+	uid_t uid;
+	gid_t gid;
+	dev_t rdev;
+};
+
 struct hostfs_inode {
 	struct inode *inode;
+	mode_t host_type;         /* S_IFMT of the host file, whatever the guest is shown */
+	struct hostfs_override over;
 	char *path;               /* relative to the root, "" for it; NULL once removed */
 	struct list_head link;    /* in hostfs_sb.hash, or self-linked when unhashed */
 	struct list_head files;   /* of hostfs_file.link: host descriptors of this file */
@@ -59,7 +76,14 @@ extern const struct inode_ops hostfs_iops;
 extern const struct file_ops hostfs_fops;
 extern const struct file_ops hostfs_dir_fops;
 
+/* super.c */
+int hostfs_open_host_root(const char *fsname, const char *data);
+struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, unsigned long flags);
+int hostfs_mount_root_inode(struct super_block *sb);
+void hostfs_kill_super(struct super_block *sb);
+
 /* resolve.c */
+int hostfs_open_beneath(int rootfd, const char *path, int flags);
 int hostfs_check_name(const char *name);
 char *hostfs_child_path(const char *dir, const char *name);
 int hostfs_open_dir(struct super_block *sb, const char *path);
@@ -78,12 +102,24 @@ void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool
 		  int replaced_fd);
 void hostfs_removed(struct super_block *sb, const char *path, int pin_fd);
 void hostfs_unhash_all(struct super_block *sb);
+/* Calls fn for every live inode of the host file ino (hard links, re-created inodes). */
+void hostfs_for_each_ino(struct super_block *sb, uint64_t ino,
+			 void (*fn)(struct hostfs_inode *hi, void *arg), void *arg);
 
 /* inode.c */
+long hostfs_readlink(struct inode *inode, char *buf, size_t len);
+void hostfs_destroy(struct inode *inode);
 int hostfs_may_resize(struct inode *inode, off_t size);
 
 /* file.c */
 int hostfs_open(struct inode *inode, struct file *f);
+
+/* hostfs, or humfs over it: sb->priv is a hostfs_sb. */
+static inline bool hostfs_backed(const struct super_block *sb)
+{
+	extern const struct fs_type humfs_fs_type;
+	return sb->type == &hostfs_fs_type || sb->type == &humfs_fs_type;
+}
 
 static inline bool hostfs_rdonly(const struct super_block *sb)
 {

@@ -74,14 +74,25 @@ int hostfs_pin(struct super_block *sb, int dirfd, const char *name, const char *
 	return fd;
 }
 
+/* The inode's attributes from the host's statx, except those a layered filesystem
+ * keeps itself (hostfs_override). */
 void hostfs_fill_inode(struct inode *inode, const struct statx *stx)
 {
+	struct hostfs_inode *hi = HI(inode);
+
 	inode->ino = stx->stx_ino;
 	inode->mode = stx->stx_mode;
 	inode->uid = stx->stx_uid;
 	inode->gid = stx->stx_gid;
 	inode->nlink = stx->stx_nlink;
 	inode->rdev = makedev(stx->stx_rdev_major, stx->stx_rdev_minor);
+	hi->host_type = stx->stx_mode & S_IFMT;
+	if (hi->over.valid) {
+		inode->mode = hi->over.mode;
+		inode->uid = hi->over.uid;
+		inode->gid = hi->over.gid;
+		inode->rdev = hi->over.rdev;
+	}
 	inode->size = stx->stx_size;
 	inode->atime = (struct timespec){ stx->stx_atime.tv_sec, stx->stx_atime.tv_nsec };
 	inode->mtime = (struct timespec){ stx->stx_mtime.tv_sec, stx->stx_mtime.tv_nsec };
@@ -90,7 +101,8 @@ void hostfs_fill_inode(struct inode *inode, const struct statx *stx)
 
 static struct inode *icache_new(struct super_block *sb, char *path, const struct statx *stx)
 {
-	struct inode *inode = inode_new(sb, stx->stx_ino, stx->stx_mode, &hostfs_iops, &hostfs_fops);
+	struct hostfs_sb *hsb = HSB(sb);
+	struct inode *inode = inode_new(sb, stx->stx_ino, stx->stx_mode, hsb->iops, hsb->fops);
 	struct hostfs_inode *hi;
 
 	if (!inode)
@@ -113,8 +125,7 @@ int hostfs_inode_for(struct super_block *sb, char *path, const struct statx *stx
 {
 	struct hostfs_inode *hi = icache_find(HSB(sb), path);
 
-	if (hi && hi->inode->ino == stx->stx_ino &&
-	    (hi->inode->mode & S_IFMT) == (stx->stx_mode & S_IFMT)) {
+	if (hi && hi->inode->ino == stx->stx_ino && hi->host_type == (stx->stx_mode & S_IFMT)) {
 		free(path);
 		hostfs_fill_inode(hi->inode, stx);
 		*out = inode_get(hi->inode);
@@ -208,6 +219,20 @@ void hostfs_removed(struct super_block *sb, const char *path, int pin_fd)
 	if (hi)
 		icache_retire(hi);
 	icache_keep_pin(hi, pin_fd);
+}
+
+void hostfs_for_each_ino(struct super_block *sb, uint64_t ino,
+			 void (*fn)(struct hostfs_inode *hi, void *arg), void *arg)
+{
+	struct list_head *pos, *n;
+
+	for (int b = 0; b < HOSTFS_HASH_SIZE; b++) {
+		list_for_each_safe(pos, n, &HSB(sb)->hash[b]) {
+			struct hostfs_inode *hi = list_entry(pos, struct hostfs_inode, link);
+			if (hi->inode->ino == ino)
+				fn(hi, arg);
+		}
+	}
 }
 
 /* At unmount: inodes still referenced (open files) outlive the hash table. */

@@ -55,9 +55,10 @@ static int hostfs_getattr(struct inode *inode, struct kstat *st)
 
 	if (err)
 		return err;
+	/* Owner, mode and device from the inode: a layered filesystem may override them. */
 	*st = (struct kstat){
-		.ino = stx.stx_ino, .dev = inode->sb->dev, .mode = stx.stx_mode,
-		.nlink = stx.stx_nlink, .uid = stx.stx_uid, .gid = stx.stx_gid,
+		.ino = stx.stx_ino, .dev = inode->sb->dev, .mode = inode->mode,
+		.nlink = stx.stx_nlink, .uid = inode->uid, .gid = inode->gid,
 		.rdev = inode->rdev, .size = stx.stx_size, .blksize = stx.stx_blksize,
 		.blocks = stx.stx_blocks, .atime = stx_time(stx.stx_atime),
 		.mtime = stx_time(stx.stx_mtime), .ctime = stx_time(stx.stx_ctime),
@@ -466,7 +467,7 @@ static int hostfs_rename(struct inode *olddir, const char *oldname, struct inode
 	return err;
 }
 
-static long hostfs_readlink(struct inode *inode, char *buf, size_t len)
+long hostfs_readlink(struct inode *inode, char *buf, size_t len)
 {
 	struct hostfs_loc loc;
 	ssize_t n;
@@ -480,7 +481,7 @@ static long hostfs_readlink(struct inode *inode, char *buf, size_t len)
 	return err ? err : n;
 }
 
-static void hostfs_destroy(struct inode *inode)
+void hostfs_destroy(struct inode *inode)
 {
 	struct hostfs_inode *hi = HI(inode);
 

@@ -39,20 +39,29 @@ char *hostfs_child_path(const char *dir, const char *name)
 	return path;
 }
 
-int hostfs_open_dir(struct super_block *sb, const char *path)
+/* Opens path (relative, "" for rootfd itself) beneath rootfd with flags, refusing
+ * every symlink, magic link and ".." on the way out. */
+int hostfs_open_beneath(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.flags = (uint64_t)(flags | O_CLOEXEC),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd;
 	int tries = 0;
 
+	if (flags & O_CREAT)
+		how.mode = 0644;
 	/* EAGAIN is openat2's answer to a concurrent rename on the host; worth a retry. */
 	do
-		fd = syscall(SYS_openat2, HSB(sb)->rootfd, path[0] ? path : ".", &how, sizeof(how));
+		fd = syscall(SYS_openat2, rootfd, path[0] ? path : ".", &how, sizeof(how));
 	while (fd < 0 && (errno == EINTR || (errno == EAGAIN && ++tries < 8)));
 	return fd < 0 ? -errno : (int)fd;
+}
+
+int hostfs_open_dir(struct super_block *sb, const char *path)
+{
+	return hostfs_open_beneath(HSB(sb)->rootfd, path, O_PATH | O_DIRECTORY);
 }
 
 /* Opens dir for an operation on its entry name. */

@@ -56,21 +56,24 @@ static int open_jailed(const char *dir)
 	return (int)fd;
 }
 
-static void report_root_error(const char *dir, int err)
+static void report_root_error(const char *fsname, const char *dir, int err)
 {
 	const char *where = jail_prefix ? jail_prefix : "";
 
 	if (err == -ENOENT)
-		printk("hostfs: host directory %s%s does not exist\n", where, dir);
+		printk("%s: host directory %s%s does not exist\n", fsname, where, dir);
 	else if (err == -EPERM)
-		printk("hostfs: %s leads outside the hostfs= directory %s\n", dir, jail_prefix);
+		printk("%s: %s leads outside the hostfs= directory %s\n", fsname, dir, jail_prefix);
 	else if (err == -ENOTDIR)
-		printk("hostfs: host path %s%s is not a directory\n", where, dir);
+		printk("%s: host path %s%s is not a directory\n", fsname, where, dir);
 	else
-		printk("hostfs: cannot open host directory %s%s: %s\n", where, dir, strerror(-err));
+		printk("%s: cannot open host directory %s%s: %s\n", fsname, where, dir, strerror(-err));
 }
 
-static int open_host_root(const char *data)
+/* The host directory a mount names (its -o data), beneath the hostfs= jail when one is
+ * set: every filesystem that shows host directories (hostfs, humfs) is confined by it.
+ * Failures are logged under fsname. */
+int hostfs_open_host_root(const char *fsname, const char *data)
 {
 	char dir[PATH_MAX];
 	int fd;
@@ -82,7 +85,7 @@ static int open_host_root(const char *data)
 		return -ENAMETOOLONG;
 	fd = jail_prefix ? open_jailed(dir) : open_unjailed(dir);
 	if (fd < 0)
-		report_root_error(dir, fd);
+		report_root_error(fsname, dir, fd);
 	return fd;
 }
 
@@ -95,7 +98,7 @@ static int hostfs_statfs(struct super_block *sb, struct statfs *st)
 }
 
 /* The last mount is gone: releases the root inode, hostfs's state and the super_block. */
-static void hostfs_kill(struct super_block *sb)
+void hostfs_kill_super(struct super_block *sb)
 {
 	struct hostfs_sb *hsb = HSB(sb);
 
@@ -124,7 +127,9 @@ static char *host_root_path(int rootfd)
 	return xstrdup(path);
 }
 
-static struct super_block *new_super(int rootfd, unsigned long flags)
+/* A super_block over the host directory rootfd (which it takes), with hostfs's
+ * operations; a layered filesystem replaces them before the root inode is made. */
+struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, unsigned long flags)
 {
 	struct super_block *sb = xcalloc(1, sizeof(*sb));
 	struct hostfs_sb *hsb = xcalloc(1, sizeof(*hsb));
@@ -132,38 +137,46 @@ static struct super_block *new_super(int rootfd, unsigned long flags)
 	hsb->rootfd = rootfd;
 	hsb->host_root = host_root_path(rootfd);
 	hsb->append = jail_append;
+	hsb->iops = &hostfs_iops;
+	hsb->fops = &hostfs_fops;
+	hsb->dir_fops = &hostfs_dir_fops;
 	for (int b = 0; b < HOSTFS_HASH_SIZE; b++)
 		list_init(&hsb->hash[b]);
-	sb->type = &hostfs_fs_type;
+	sb->type = type;
 	sb->dev = vfs_anon_dev();
 	sb->flags = flags;
 	sb->magic = HOSTFS_SUPER_MAGIC;
 	sb->priv = hsb;
 	sb->statfs = hostfs_statfs;
-	sb->kill = hostfs_kill;  /* sb->refcount counts mounts: the VFS takes them */
+	sb->kill = hostfs_kill_super;  /* sb->refcount counts mounts: the VFS takes them */
 	return sb;
+}
+
+/* Looks up the root directory's inode, for sb->root. */
+int hostfs_mount_root_inode(struct super_block *sb)
+{
+	struct statx stx;
+	int err = hostfs_statx_at(HSB(sb)->rootfd, "", &stx);
+
+	if (err)
+		return err;
+	return hostfs_inode_for(sb, xstrdup(""), &stx, &sb->root);
 }
 
 static int hostfs_mount(const char *dev, unsigned long flags, const char *data,
 			struct super_block **out)
 {
 	struct super_block *sb;
-	struct statx stx;
 	int fd, err;
 
 	(void)dev;  /* "none" or "root": hostfs has no device */
-	fd = open_host_root(data);
+	fd = hostfs_open_host_root("hostfs", data);
 	if (fd < 0)
 		return fd;
-	err = hostfs_statx_at(fd, "", &stx);
+	sb = hostfs_new_super(&hostfs_fs_type, fd, flags);
+	err = hostfs_mount_root_inode(sb);
 	if (err) {
-		close(fd);
-		return err;
-	}
-	sb = new_super(fd, flags);
-	err = hostfs_inode_for(sb, xstrdup(""), &stx, &sb->root);
-	if (err) {
-		hostfs_kill(sb);
+		hostfs_kill_super(sb);
 		return err;
 	}
 	*out = sb;

@@ -1,0 +1,418 @@
+/*
+ * humfs inode operations: hostfs's, on the data/ tree, with the guest's view of owner,
+ * permissions and type taken from (and kept in) the metadata files. Guest credentials
+ * never reach the host: data files are the host user's, mode 0644/0755, whatever the
+ * guest sees. Every change does both halves before returning, metadata first when a
+ * name appears and data first when it goes, so a crash can leave only an unused
+ * metadata file behind, never a data file the guest could reach without its metadata.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "fs/humfs/humfs_int.h"
+
+#define DATA_FILE_MODE 0644
+#define DATA_DIR_MODE  0755
+
+static void set_override(struct hostfs_inode *hi, const struct humfs_meta *m)
+{
+	mode_t type = humfs_meta_type(m);
+	struct inode *inode = hi->inode;
+
+	if (!type)
+		type = hi->host_type;
+	hi->over = (struct hostfs_override){
+		.valid = true, .mode = type | m->perm, .uid = m->uid, .gid = m->gid,
+		.rdev = (S_ISCHR(type) || S_ISBLK(type)) ? makedev(m->major, m->minor) : 0,
+	};
+	if (!hi->over.rdev && (S_ISCHR(type) || S_ISBLK(type)))
+		hi->over.rdev = inode->rdev;   /* a host device node with no type recorded */
+	inode->mode = hi->over.mode;
+	inode->uid = m->uid;
+	inode->gid = m->gid;
+	inode->rdev = hi->over.rdev;
+}
+
+/* Device and socket types stand in for a host file, never for a directory, symlink or
+ * FIFO, whose host type is what the VFS must see. */
+static bool type_fits(mode_t host_type, const struct humfs_meta *m)
+{
+	if (!m->type)
+		return true;
+	return S_ISREG(host_type) || S_ISCHR(host_type) || S_ISBLK(host_type) ||
+	       S_ISSOCK(host_type);
+}
+
+int humfs_load_meta(struct inode *inode)
+{
+	struct hostfs_inode *hi = HI(inode);
+	struct humfs_meta m;
+	int err;
+
+	if (!hi->path)
+		return 0;   /* removed: keeps what it had */
+	err = humfs_meta_read(inode->sb, hi->path, S_ISDIR(hi->host_type), &m);
+	if (err)
+		return err;
+	if (!type_fits(hi->host_type, &m)) {
+		printk("humfs: %s: metadata of data/%s gives type '%c' to a host %s\n",
+		       HUM(inode->sb)->name, hi->path, m.type,
+		       S_ISDIR(hi->host_type) ? "directory" : S_ISLNK(hi->host_type) ? "symlink" : "FIFO");
+		return -EIO;
+	}
+	set_override(hi, &m);
+	return 0;
+}
+
+static int humfs_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+	int err = hostfs_iops.lookup(dir, name, out);
+
+	if (err || HI(*out)->over.valid)
+		return err;
+	err = humfs_load_meta(*out);
+	if (err) {
+		inode_put(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+static struct humfs_meta meta_of(const struct inode *inode)
+{
+	const struct hostfs_override *o = &HI(inode)->over;
+	struct humfs_meta m = { .perm = o->mode & 07777, .uid = o->uid, .gid = o->gid };
+
+	if (S_ISCHR(o->mode) || S_ISBLK(o->mode)) {
+		m.type = S_ISCHR(o->mode) ? 'c' : 'b';
+		m.major = major(o->rdev);
+		m.minor = minor(o->rdev);
+	} else if (S_ISSOCK(o->mode) && !S_ISSOCK(HI(inode)->host_type)) {
+		m.type = 's';
+	}
+	return m;
+}
+
+/* The bytes the host holds for inode's file. */
+static int64_t inode_bytes(struct inode *inode)
+{
+	struct hostfs_loc loc;
+	int64_t bytes;
+
+	if (hostfs_locate(inode, true, &loc))
+		return 0;
+	bytes = humfs_host_bytes(loc.dirfd, loc.name);
+	hostfs_loc_done(&loc);
+	return bytes;
+}
+
+static void share_override(struct hostfs_inode *hi, void *arg)
+{
+	const struct humfs_meta *m = arg;
+
+	if (hi->over.valid && !S_ISDIR(hi->host_type))
+		set_override(hi, m);
+}
+
+/* chmod and chown change the metadata only; the rest goes to the data file. */
+static int humfs_setattr(struct inode *inode, const struct iattr *a)
+{
+	struct hostfs_inode *hi = HI(inode);
+	struct iattr rest = *a;
+	int err;
+
+	if (hostfs_rdonly(inode->sb))
+		return -EROFS;
+	if (a->valid & (ATTR_MODE | ATTR_UID | ATTR_GID)) {
+		struct humfs_meta m = meta_of(inode);
+		if (a->valid & ATTR_MODE)
+			m.perm = a->mode & 07777;
+		if (a->valid & ATTR_UID)
+			m.uid = a->uid;
+		if (a->valid & ATTR_GID)
+			m.gid = a->gid;
+		if (hi->path) {
+			err = humfs_meta_write(inode->sb, hi->path, S_ISDIR(hi->host_type), &m);
+			if (err)
+				return err;
+		}
+		set_override(hi, &m);
+		/* Other names of the file share its (hard-linked) metadata file. */
+		hostfs_for_each_ino(inode->sb, inode->ino, share_override, &m);
+	}
+	rest.valid &= ~(ATTR_MODE | ATTR_UID | ATTR_GID);
+	if (!rest.valid)
+		return 0;
+	if (!(rest.valid & ATTR_SIZE))
+		return hostfs_iops.setattr(inode, &rest);
+	/* A size change: what the host holds before and after is charged. */
+	int64_t before = inode_bytes(inode);
+	err = hostfs_iops.setattr(inode, &rest);
+	humfs_charge(inode->sb, inode_bytes(inode) - before);
+	return err;
+}
+
+static struct humfs_meta new_meta(struct inode *dir, mode_t *mode, const struct cred *cred)
+{
+	struct humfs_meta m = { 0 };
+
+	vfs_init_owner(dir, mode, cred, &m.uid, &m.gid);
+	m.perm = *mode & 07777;
+	return m;
+}
+
+static int humfs_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
+			const struct cred *cred, struct inode **out)
+{
+	struct humfs_meta m;
+	mode_t data_mode;
+	char *path;
+	int err;
+
+	if (hostfs_rdonly(dir->sb))
+		return -EROFS;
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	m = new_meta(dir, &mode, cred);
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		m.type = S_ISCHR(mode) ? 'c' : 'b';
+		m.major = major(rdev);
+		m.minor = minor(rdev);
+	} else if (S_ISSOCK(mode)) {
+		m.type = 's';
+	}
+	/* A FIFO is a host FIFO (anyone may make one); devices and sockets are empty
+	 * regular files that only the metadata makes special. */
+	data_mode = (S_ISFIFO(mode) ? S_IFIFO : S_IFREG) | DATA_FILE_MODE;
+	path = hostfs_child_path(HI(dir)->path ? HI(dir)->path : "", name);
+	err = HI(dir)->path ? humfs_meta_write(dir->sb, path, false, &m) : -ENOENT;
+	if (!err) {
+		err = hostfs_iops.create(dir, name, data_mode, 0, NULL, out);
+		if (err && err != -EEXIST)
+			humfs_meta_unlink(dir->sb, path);
+	}
+	free(path);
+	if (err)
+		return err;
+	set_override(HI(*out), &m);
+	if (!S_ISREG(mode) && HI(*out)->created_fd >= 0) {
+		close(HI(*out)->created_fd);   /* never opened as a host file */
+		HI(*out)->created_fd = -1;
+	}
+	return 0;
+}
+
+/* The host bytes of dir's new or old entry name, through a fresh directory descriptor. */
+static int64_t entry_bytes(struct inode *dir, const char *name, nlink_t *nlink)
+{
+	int fd = hostfs_open_child_dir(dir, name);
+	struct statx stx;
+	int64_t bytes = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!hostfs_statx_at(fd, name, &stx)) {
+		bytes = (int64_t)stx.stx_blocks * 512;
+		if (nlink)
+			*nlink = stx.stx_nlink;
+	}
+	close(fd);
+	return bytes;
+}
+
+static int humfs_mkdir(struct inode *dir, const char *name, mode_t mode, const struct cred *cred)
+{
+	struct humfs_meta m;
+	char *path;
+	int err;
+
+	if (hostfs_rdonly(dir->sb))
+		return -EROFS;
+	if (!HI(dir)->path)
+		return -ENOENT;
+	if (humfs_free_bytes(dir->sb) < 4096)
+		return -ENOSPC;
+	mode = (mode & 07777) | S_IFDIR;
+	m = new_meta(dir, &mode, cred);
+	path = hostfs_child_path(HI(dir)->path, name);
+	err = humfs_meta_mkdir(dir->sb, path, &m);
+	if (!err) {
+		err = hostfs_iops.mkdir(dir, name, DATA_DIR_MODE, NULL);
+		if (err && err != -EEXIST)
+			humfs_meta_rmdir(dir->sb, path);
+	}
+	free(path);
+	if (!err)
+		humfs_charge(dir->sb, entry_bytes(dir, name, NULL));
+	return err;
+}
+
+static int humfs_symlink(struct inode *dir, const char *name, const char *target,
+			 const struct cred *cred)
+{
+	mode_t mode = S_IFLNK | 0777;
+	struct humfs_meta m;
+	char *path;
+	int err;
+
+	if (hostfs_rdonly(dir->sb))
+		return -EROFS;
+	if (!HI(dir)->path)
+		return -ENOENT;
+	m = new_meta(dir, &mode, cred);
+	path = hostfs_child_path(HI(dir)->path, name);
+	err = humfs_meta_write(dir->sb, path, false, &m);
+	if (!err) {
+		err = hostfs_iops.symlink(dir, name, target, NULL);
+		if (err && err != -EEXIST)
+			humfs_meta_unlink(dir->sb, path);
+	}
+	free(path);
+	if (!err)
+		humfs_charge(dir->sb, entry_bytes(dir, name, NULL));
+	return err;
+}
+
+static int humfs_link(struct inode *old, struct inode *dir, const char *name)
+{
+	char *path;
+	int err;
+
+	if (hostfs_rdonly(dir->sb))
+		return -EROFS;
+	if (!HI(old)->path || !HI(dir)->path)
+		return -ENOENT;
+	path = hostfs_child_path(HI(dir)->path, name);
+	err = humfs_meta_link(dir->sb, HI(old)->path, path);
+	if (!err) {
+		err = hostfs_iops.link(old, dir, name);
+		if (err && err != -EEXIST)
+			humfs_meta_unlink(dir->sb, path);
+	}
+	free(path);
+	return err;
+}
+
+static int humfs_unlink(struct inode *dir, const char *name)
+{
+	nlink_t nlink = 0;
+	int64_t bytes;
+	char *path;
+	int err;
+
+	if (hostfs_rdonly(dir->sb))
+		return -EROFS;
+	bytes = entry_bytes(dir, name, &nlink);
+	err = hostfs_iops.unlink(dir, name);
+	if (err)
+		return err;
+	path = hostfs_child_path(HI(dir)->path, name);
+	humfs_meta_unlink(dir->sb, path);
+	free(path);
+	if (nlink == 1)
+		humfs_charge(dir->sb, -bytes);
+	return 0;
+}
+
+static int humfs_rmdir(struct inode *dir, const char *name)
+{
+	int64_t bytes;
+	char *path;
+	int err;
+
+	if (hostfs_rdonly(dir->sb))
+		return -EROFS;
+	bytes = entry_bytes(dir, name, NULL);
+	err = hostfs_iops.rmdir(dir, name);
+	if (err)
+		return err;
+	path = hostfs_child_path(HI(dir)->path, name);
+	humfs_meta_rmdir(dir->sb, path);
+	free(path);
+	humfs_charge(dir->sb, -bytes);
+	return 0;
+}
+
+/* The host type of dir's entry name: S_IF* or 0 when there is none. */
+static mode_t entry_type(struct inode *dir, const char *name, int64_t *bytes, nlink_t *nlink)
+{
+	int fd = hostfs_open_child_dir(dir, name);
+	struct statx stx;
+	mode_t type = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!hostfs_statx_at(fd, name, &stx)) {
+		type = stx.stx_mode & S_IFMT;
+		*bytes = (int64_t)stx.stx_blocks * 512;
+		*nlink = stx.stx_nlink;
+	}
+	close(fd);
+	return type;
+}
+
+static int humfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir,
+			const char *newname, unsigned flags)
+{
+	bool exchange = flags & RENAME_EXCHANGE;
+	int64_t obytes = 0, nbytes = 0;
+	nlink_t onlink = 0, nlink = 0;
+	mode_t otype, ntype;
+	char *from, *to;
+	int err;
+
+	if (hostfs_rdonly(olddir->sb))
+		return -EROFS;
+	if (!HI(olddir)->path || !HI(newdir)->path)
+		return -ENOENT;
+	otype = entry_type(olddir, oldname, &obytes, &onlink);
+	ntype = entry_type(newdir, newname, &nbytes, &nlink);
+	from = hostfs_child_path(HI(olddir)->path, oldname);
+	to = hostfs_child_path(HI(newdir)->path, newname);
+	/* A directory arriving where its new parent's metadata file is named. */
+	err = S_ISDIR(otype) ? humfs_meta_make_room(olddir->sb, to) : 0;
+	if (!err && exchange && S_ISDIR(ntype))
+		err = humfs_meta_make_room(olddir->sb, from);
+	if (!err)
+		err = hostfs_iops.rename(olddir, oldname, newdir, newname, flags);
+	/* Renaming a name over another of the same file succeeds and leaves both: the
+	 * metadata names (hard links too) stay as they are. */
+	int64_t still_bytes;
+	nlink_t still_nlink;
+	bool noop = !err && !exchange && entry_type(olddir, oldname, &still_bytes, &still_nlink);
+	if (!err && !noop) {
+		err = humfs_meta_rename(olddir->sb, from, S_ISDIR(otype), to, S_ISDIR(ntype), flags);
+		if (err)
+			printk("humfs: %s: renaming the metadata of data/%s to data/%s failed: %s\n",
+			       HUM(olddir->sb)->name, from, to, strerror(-err));
+		else if (ntype && !exchange && (S_ISDIR(ntype) || nlink == 1))
+			humfs_charge(olddir->sb, -nbytes);   /* the file renamed over is gone */
+	}
+	free(from);
+	free(to);
+	return err;
+}
+
+static int humfs_getattr(struct inode *inode, struct kstat *st)
+{
+	return hostfs_iops.getattr(inode, st);
+}
+
+const struct inode_ops humfs_iops = {
+	.lookup = humfs_lookup,
+	.getattr = humfs_getattr,
+	.setattr = humfs_setattr,
+	.create = humfs_create,
+	.mkdir = humfs_mkdir,
+	.symlink = humfs_symlink,
+	.link = humfs_link,
+	.unlink = humfs_unlink,
+	.rmdir = humfs_rmdir,
+	.rename = humfs_rename,
+	.readlink = hostfs_readlink,
+	.open = hostfs_open,
+	.destroy = hostfs_destroy,
+};
