@@ -76,6 +76,23 @@ debian_root_copy() {
     return 1
 }
 
+# guest_results PREFIX [KNOWN_FN] <<<"$out": a guest script's "ok NAME", "not ok NAME: why"
+# and "xfail NAME: why" lines become PASS/FAIL/XFAIL PREFIX/NAME. KNOWN_FN NAME, if
+# given, prints a reason and succeeds when NAME is known to fail (then it is XFAIL).
+guest_results() {
+    local prefix=$1 known=${2:-} line n why
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) pass "$prefix/${line#ok }" ;;
+        "not ok "*)
+            n=${line#not ok }; n=${n%%:*}
+            if [ -n "$known" ] && why=$("$known" "$n"); then xfail "$prefix/$n" "$why"
+            else fail "$prefix/$n" "${line#*: }"; fi ;;
+        "xfail "*) n=${line#xfail }; xfail "$prefix/${n%%:*}" "${n#*: }" ;;
+        esac
+    done
+}
+
 # run_guest ROOTDIR [ARGS...]: boot umlinux on the host directory ROOTDIR (hostfs root)
 # with 128M of memory and ARGS appended to the command line (init=..., switches, init's
 # arguments), stdin from /dev/null, killed after GUEST_TIMEOUT seconds. Prints what the

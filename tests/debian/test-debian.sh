@@ -20,13 +20,7 @@ cp "$UMLINUX_TOP"/tests/debian/guest/*.sh "$root/tests/"
 out=$(GUEST_TIMEOUT=240 run_guest "$root" mem=256M init=/bin/bash -- /tests/root.sh 2>&1; echo "rc=$?")
 rc=$(tail -1 <<<"$out"); rc=${rc#rc=}
 out=$(tr -d '\r' <<<"$out")   # the console's ONLCR, as on a serial line
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*) pass "debian/${line#ok }" ;;
-	"not ok "*) n=${line#not ok }; fail "debian/${n%%:*}" "${n#*: }" ;;
-	"xfail "*) n=${line#xfail }; xfail "debian/${n%%:*}" "${n#*: }" ;;
-	esac
-done <<<"$out"
+guest_results debian <<<"$out"
 if grep -qx done <<<"$out" && [ "$rc" -eq 0 ]; then pass debian/complete
 else fail debian/complete "script did not finish (exit $rc): $(tail -3 <<<"$out" | tr '\n' ' ')"; fi
 finish

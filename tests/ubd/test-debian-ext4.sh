@@ -34,15 +34,7 @@ mkdir -p uml
 out=$(timeout --foreground -k 5 240 "$UMLINUX" quiet ubda="$TMPDIR/cow,$TMPDIR/root.img" mem=256M \
 	uml_dir="$TMPDIR/uml" init=/bin/bash -- -c 'bash /tests/root.sh; echo "rc=$?"; poweroff -f' </dev/null 2>&1)
 out=$(tr -d '\r' <<<"$out")
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*) pass "debian-ext4/${line#ok }" ;;
-	"not ok "*)
-		n=${line#not ok }; n=${n%%:*}
-		if why=$(known_ext4 "$n"); then xfail "debian-ext4/$n" "$why"; else fail "debian-ext4/$n" "${line#*: }"; fi ;;
-	"xfail "*) n=${line#xfail }; xfail "debian-ext4/${n%%:*}" "${n#*: }" ;;
-	esac
-done <<<"$out"
+guest_results debian-ext4 known_ext4 <<<"$out"
 if grep -qx done <<<"$out" && grep -qx 'rc=0' <<<"$out"; then pass debian-ext4/complete
 else fail debian-ext4/complete "script did not finish: $(tail -3 <<<"$out" | tr '\n' ' ')"; fi
 [ "$(sha256sum <root.img)" = "$sum_before" ] && pass debian-ext4/backing-unchanged || fail debian-ext4/backing-unchanged

@@ -48,12 +48,7 @@ grep -q '^Creating "'"$TMPDIR"'/cow1" as COW file for "'"$TMPDIR"'/root.img"$' <
 	pass ext4/cow-created || fail ext4/cow-created "$(head -c 300 <<<"$out")"
 grep -q '^VFS: Mounted root (ext4 filesystem).$' <<<"$out" && pass ext4/root-mounted ||
 	fail ext4/root-mounted "$(grep -m2 -E 'VFS|EXT4|panic' <<<"$out")"
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*) pass "ext4/${line#ok }" ;;
-	"not ok "*) n=${line#not ok }; fail "ext4/${n%%:*}" "${n#*: }" ;;
-	esac
-done <<<"$out"
+guest_results ext4 <<<"$out"
 grep -qx done <<<"$out" && pass ext4/fsops-complete || fail ext4/fsops-complete "$(tail -3 <<<"$out" | tr '\n' '|')"
 [ "$(sha256sum <root.img)" = "$sum_before" ] && pass ext4/backing-unchanged || fail ext4/backing-unchanged
 

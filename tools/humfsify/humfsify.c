@@ -226,17 +226,16 @@ static int humfsify(const char *user, const char *grp, const char *size, const c
 		printf("No 'data' directory here: run humfsify in the directory that holds data/\n");
 		return 1;
 	}
-	super = fopen("superblock", "w");
-	if (!super) {
-		printf("Couldn't open superblock : %s\n", strerror(errno));
-		return 1;
-	}
 	sb.used = data_usage();
 	if (sb.used > sb.total) {
 		printf("Current disk usage greater than the requested size - %llu vs %llu\n",
 		       (unsigned long long)sb.used, (unsigned long long)sb.total);
-		fclose(super);
-		unlink("superblock");
+		return 1;
+	}
+	/* Opened before the walk, so a tree where it can't be written is left alone. */
+	super = fopen("superblock", "w");
+	if (!super) {
+		printf("Couldn't open superblock : %s\n", strerror(errno));
 		return 1;
 	}
 	progress_start(&progress, "humfsify");

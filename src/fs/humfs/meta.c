@@ -148,6 +148,10 @@ int humfs_meta_read(struct super_block *sb, const char *path, bool dir, struct h
 	}
 	n = read_line(fd, name, buf, sizeof(buf));
 	close(fd);
+	if (n == -ENOENT) {
+		printk("humfs: %s: no metadata for data/%s\n", HUM(sb)->name, path);
+		return -EIO;
+	}
 	if (n < 0) {
 		printk("humfs: %s: cannot read the metadata of data/%s: %s\n", HUM(sb)->name, path,
 		       strerror((int)-n));
