@@ -73,6 +73,16 @@ out=$(cd "$H/ours" && "$HUMFSIFY" nobody nogroup 1K); [[ $out == "Current disk u
 # superblock rewritten by the failed runs? they must leave it alone
 grep -qx 'total 1048576' "$H/ours/superblock" || { cp "$H/ours/superblock" "$TMPDIR/sb.bad"; printf 'version 2\nmetadata shadow_fs\nused 65536\ntotal 1048576\n' >"$H/ours/superblock"; fail humfs/humfsify-failure-keeps-superblock "$(cat "$TMPDIR/sb.bad")"; }
 
+# On a terminal, a large tree shows a running count.
+mkdir -p "$H/many/data"; for i in $(seq 600); do : >"$H/many/data/f$i"; done
+if command -v script >/dev/null; then
+	out=$(cd "$H/many" && script -qec "$HUMFSIFY nobody nogroup 10M" /dev/null | tr '\r' '\n')
+	grep -qx 'humfsify: 601 files, done' <<<"$out" && pass humfs/humfsify-progress \
+		|| fail humfs/humfsify-progress "$(tail -c 200 <<<"$out")"
+else
+	skip humfs/humfsify-progress "no script(1)"
+fi
+
 mkdir -p "$H/small/data"; humfsify_in "$H/small" "$HUMFSIFY" nobody nogroup 64K
 mkdir -p "$H/plain"; chmod 777 "$H/plain"
 # damaged trees
