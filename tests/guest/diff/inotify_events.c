@@ -5,8 +5,9 @@
  * DELETE_SELF and IGNORED when the last link goes, deferred while the file is open);
  * rename (MOVED_FROM/MOVED_TO with one cookie, MOVE_SELF, a replaced file deleted),
  * RENAME_EXCHANGE, moves to and from unwatched directories; directories read;
- * IN_EXCL_UNLINK; O_PATH descriptors; copy_file_range and sendfile; IN_UNMOUNT on a
- * tmpfs. */
+ * IN_EXCL_UNLINK; O_PATH descriptors; copy_file_range and sendfile; execve; IN_UNMOUNT
+ * on a tmpfs. */
+#define CHECK_SUB_MAIN sub_main
 #include "check.h"
 #include "inotify_show.h"
 #include <sys/mount.h>
@@ -174,6 +175,35 @@ static void watched_dir_removed(void)
 	show("rmdir w2");
 }
 
+int sub_main(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return 0;
+}
+
+/* exec opens the image, reads it (IN_ACCESS) and closes it */
+static void exec_image(void)
+{
+	char buf[65536];
+	mkdir("ex", 0755);
+	int in = open(self_exe, O_RDONLY), out = open("ex/prog", O_CREAT | O_WRONLY, 0755);
+	long n;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		write(out, buf, n);
+	close(in);
+	close(out);
+	printf("wd ex: %d\n", inotify_add_watch(ifd, "ex", IN_ALL_EVENTS));
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("ex/prog", "prog", "--sub", (char *)NULL);
+		_exit(127);
+	}
+	printf("exec: %s\n", status_str(wait_for(pid)));
+	unlink("ex/prog");
+	rmdir("ex");
+	show("exec ex/prog, unlink it, rmdir ex");
+}
+
 static void unmount(void)
 {
 	mkdir("mnt", 0755);
@@ -209,6 +239,7 @@ int test_main(int argc, char **argv)
 	replace_and_exchange();
 	deletion();
 	watched_dir_removed();
+	exec_image();
 	unmount();
 	close(ifd);
 	return 0;
