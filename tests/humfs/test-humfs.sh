@@ -143,7 +143,7 @@ check humfs/enospc-fills 'small-size: 61440'
 check humfs/enospc-append 'small-append: refused'
 check humfs/df-full 'small-df-full: 64 64 0 100% /m3'
 check humfs/df-after-rm 'small-df-after: 64 4 60 6% /m3'
-check humfs/statfs-magic 'small-type: 48554d46'
+check humfs/statfs-magic 'small-type: c0ffee'
 for t in nosuper badsuper v1super nodata noarg; do check "humfs/refuses-$t" "bad-$t: refused"; done
 check humfs/damaged-others-fine 'damaged-good: readable'
 check humfs/damaged-no-metadata 'damaged-nometa: Input/output error'
