@@ -74,9 +74,9 @@ int blkdev_flush_all(void)
 {
 	int first = 0;
 	for (int i = 0; i < MAX_BLKDEVS; i++) {
-		if (!disks[i] || disks[i]->read_only || !disks[i]->ops->flush)
+		if (!disks[i])
 			continue;
-		int err = disks[i]->ops->flush(disks[i]);
+		int err = blkdev_flush(disks[i]);
 		if (err && !first)
 			first = err;
 	}

@@ -29,7 +29,39 @@ struct block_device {
 	int users;                   /* open files and mounts: a busy disk can't be removed */
 	bool mounted;                /* a filesystem holds it (only one may) */
 	bool excl;                   /* opened with O_EXCL (mke2fs, e2fsck): no mount meanwhile */
+	int inflight;                /* blkdev_submit requests not yet put */
 };
+
+/* Requests (blkdev_queue.c). The driver's ops are only ever called through these, one
+ * request at a time, in the order they were made. */
+enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH };
+
+/* Synchronous, on the calling (event loop) thread, after every request queued before. */
+int blkdev_read(struct block_device *b, void *buf, size_t len, uint64_t off);
+int blkdev_write(struct block_device *b, const void *buf, size_t len, uint64_t off);
+int blkdev_flush(struct block_device *b);   /* 0 for a read-only disk */
+
+/* Asynchronous, on the disk worker thread: waiters are woken (from the event loop) when
+ * done is set, with result 0 or -errno and a read's data in buf. */
+struct blk_request {
+	struct block_device *disk;
+	enum blk_op op;
+	void *buf;                   /* len bytes, owned by the request */
+	size_t len;
+	uint64_t off;
+	int result;
+	bool done;
+	bool abandoned;              /* its task stopped waiting: freed when done */
+	struct waitq waiters;
+	struct list_head link;
+};
+/* A write's data is copied. NULL when out of memory or no worker could be started. */
+struct blk_request *blkdev_submit(struct block_device *b, enum blk_op op, const void *data,
+				  size_t len, uint64_t off);
+/* The submitter is done with rq (finished or not). */
+void blkdev_request_put(struct blk_request *rq);
+/* Waits until no request of b is queued or running (before the disk goes away). */
+void blkdev_drain(struct block_device *b);
 
 int blkdev_register(struct block_device *b);
 void blkdev_unregister(struct block_device *b);

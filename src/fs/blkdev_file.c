@@ -20,24 +20,71 @@ struct blkdev_file {
 
 static struct block_device *disk_of(struct file *f) { return ((struct blkdev_file *)f->priv)->disk; }
 
-static ssize_t blkdev_read(struct file *f, char *buf, size_t len, off_t *pos)
+/*
+ * A guest's read or write of the disk goes to the disk worker (fs/blkdev_queue.c) and
+ * the task parks until it is done, so the rest of the machine runs meanwhile. The
+ * request lives in current->scratch[0] across the retries of the call; the wait is
+ * uninterruptible, as a disk request is in Linux (only SIGKILL ends it).
+ */
+static void abandon_request(struct task *t)
 {
-	struct block_device *b = disk_of(f);
-	if (*pos < 0)
-		return -EINVAL;
-	if ((uint64_t)*pos >= b->size)
-		return 0;
-	if (len > b->size - (uint64_t)*pos)
-		len = (size_t)(b->size - (uint64_t)*pos);
-	int err = b->ops->read(b, buf, len, (uint64_t)*pos);
+	if (t->scratch[0])
+		blkdev_request_put((struct blk_request *)t->scratch[0]);
+	t->scratch[0] = 0;
+}
+
+/* The result of an I/O of len bytes at *pos: started, waited for, or finished (then
+ * rq's data is copied out for a read). */
+static ssize_t disk_io(struct block_device *b, enum blk_op op, char *buf, const char *data,
+		       size_t len, off_t *pos)
+{
+	struct task *t = current;
+	struct blk_request *rq = t ? (struct blk_request *)t->scratch[0] : NULL;
+	int err;
+
+	if (!t) {   /* a kernel caller (exec of a disk node, sendfile): wait here */
+		err = op == BLK_READ ? blkdev_read(b, buf, len, (uint64_t)*pos)
+				     : blkdev_write(b, data, len, (uint64_t)*pos);
+		goto finish;
+	}
+	if (!rq) {
+		rq = blkdev_submit(b, op, data, len, (uint64_t)*pos);
+		if (!rq)
+			return -ENOMEM;
+		t->scratch[0] = (long)rq;
+	}
+	if (!rq->done) {
+		t->park_abort = abandon_request;
+		t->park_uninterruptible = true;
+		task_wait_on(t, &rq->waiters);
+		return SYSRET_BLOCK;
+	}
+	err = rq->result;
+	if (!err && op == BLK_READ)
+		memcpy(buf, rq->buf, len);
+	t->scratch[0] = 0;
+	blkdev_request_put(rq);
+finish:
 	if (err)
 		return err;
 	*pos += (off_t)len;
 	return (ssize_t)len;
 }
 
+static ssize_t blkdev_file_read(struct file *f, char *buf, size_t len, off_t *pos)
+{
+	struct block_device *b = disk_of(f);
+	if (*pos < 0)
+		return -EINVAL;
+	if ((uint64_t)*pos >= b->size || len == 0)
+		return 0;
+	if (len > b->size - (uint64_t)*pos)
+		len = (size_t)(b->size - (uint64_t)*pos);
+	return disk_io(b, BLK_READ, buf, NULL, len, pos);
+}
+
 /* Linux: a write at the end of a disk is ENOSPC, one across it is cut short. */
-static ssize_t blkdev_write(struct file *f, const char *buf, size_t len, off_t *pos)
+static ssize_t blkdev_file_write(struct file *f, const char *buf, size_t len, off_t *pos)
 {
 	struct block_device *b = disk_of(f);
 	if (b->read_only)
@@ -50,16 +97,13 @@ static ssize_t blkdev_write(struct file *f, const char *buf, size_t len, off_t *
 		return -ENOSPC;
 	if (len > b->size - (uint64_t)*pos)
 		len = (size_t)(b->size - (uint64_t)*pos);
-	int err = b->ops->write(b, buf, len, (uint64_t)*pos);
-	if (err)
-		return err;
-	*pos += (off_t)len;
-	if (f->flags & (O_SYNC | O_DSYNC)) {
-		err = b->ops->flush ? b->ops->flush(b) : 0;
+	ssize_t n = disk_io(b, BLK_WRITE, NULL, buf, len, pos);
+	if (n > 0 && (f->flags & (O_SYNC | O_DSYNC))) {
+		int err = blkdev_flush(b);
 		if (err)
 			return err;
 	}
-	return (ssize_t)len;
+	return n;
 }
 
 static off_t blkdev_llseek(struct file *f, off_t off, int whence)
@@ -78,7 +122,7 @@ static int blkdev_fsync(struct file *f, bool datasync)
 {
 	(void)datasync;
 	struct block_device *b = disk_of(f);
-	return b->ops->flush && !b->read_only ? b->ops->flush(b) : 0;
+	return blkdev_flush(b);
 }
 
 /* BLKZEROOUT: zeros written a chunk at a time; the range must be sector-aligned. */
@@ -96,7 +140,7 @@ static long zero_range(struct block_device *b, struct task *t, unsigned long arg
 		return -EINVAL;
 	for (uint64_t done = 0; done < range[1];) {
 		size_t n = range[1] - done < sizeof(zeros) ? (size_t)(range[1] - done) : sizeof(zeros);
-		err = b->ops->write(b, zeros, n, range[0] + done);
+		err = blkdev_write(b, zeros, n, range[0] + done);
 		if (err)
 			return err;
 		done += n;
@@ -134,7 +178,7 @@ static long blkdev_ioctl(struct file *f, struct task *t, unsigned long cmd, unsi
 		/* nothing is cached here; the disk's own buffers are flushed */
 		if (!cred_is_root(&t->cred))
 			return -EACCES;
-		return b->ops->flush && !b->read_only ? b->ops->flush(b) : 0;
+		return blkdev_flush(b);
 	case BLKZEROOUT:
 		if (!(f->flags & (O_WRONLY | O_RDWR)))
 			return -EBADF;
@@ -162,8 +206,8 @@ static void blkdev_release_file(struct file *f)
 }
 
 static const struct file_ops blkdev_fops = {
-	.read = blkdev_read,
-	.write = blkdev_write,
+	.read = blkdev_file_read,
+	.write = blkdev_file_write,
 	.llseek = blkdev_llseek,
 	.poll = blkdev_poll,
 	.ioctl = blkdev_ioctl,

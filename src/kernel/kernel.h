@@ -167,6 +167,7 @@ struct task {
 	size_t io_progress;              /* bytes a parked write already moved (blocking pipes) */
 	long scratch[4];                 /* a handler's state across retries of one syscall */
 	void (*park_abort)(struct task *t); /* undoes a parked call's side effects if it is interrupted */
+	bool park_uninterruptible;       /* only SIGKILL ends this park (a disk request) */
 	uint64_t deadline_ns;            /* 0 = none */
 	struct list_head timeout_link;
 	struct waiter waits[8];

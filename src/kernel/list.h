@@ -22,4 +22,16 @@ static inline void list_del_init(struct list_head *n)
 {
 	n->prev->next = n->next; n->next->prev = n->prev; list_init(n);
 }
+/* Moves every entry of from to the end of to, leaving from empty. */
+static inline void list_splice_init(struct list_head *from, struct list_head *to)
+{
+	if (list_empty(from))
+		return;
+	from->next->prev = to->prev;
+	to->prev->next = from->next;
+	from->prev->next = to;
+	to->prev = from->prev;
+	list_init(from);
+}
+
 #endif

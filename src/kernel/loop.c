@@ -126,6 +126,7 @@ static void on_stop(struct task *t, int status)
 		t->io_progress = 0;
 		t->scratch[0] = 0;
 		t->park_abort = NULL;
+		t->park_uninterruptible = false;
 		syscall_dispatch(t);
 		return;
 	}

@@ -159,6 +159,9 @@ void signal_interrupt_parked(struct task *t, int sig)
 		return;
 	if (sig != SIGKILL && (task_sigmask(t) & SIGMASK(sig)))
 		return;
+	/* A disk request: the signal is delivered when it is done, as in Linux. */
+	if (sig != SIGKILL && t->park_uninterruptible)
+		return;
 	struct k_sigaction *sa = &t->tg->sighand->action[sig];
 	bool handler = sa->handler != (unsigned long)SIG_DFL && sa->handler != (unsigned long)SIG_IGN;
 	task_drop_waits(t);
@@ -171,6 +174,7 @@ void signal_interrupt_parked(struct task *t, int sig)
 		t->park_abort(t);
 		t->park_abort = NULL;
 	}
+	t->park_uninterruptible = false;
 	t->regs.orig_rax = (unsigned long)-1;
 	if (t->io_progress) {
 		t->regs.rax = t->io_progress;  /* a partly done write returns its count */

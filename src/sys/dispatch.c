@@ -63,6 +63,7 @@ void syscall_dispatch(struct task *t)
 	t->retrying = false;
 	t->timed_out = false;
 	t->park_abort = NULL;
+	t->park_uninterruptible = false;
 	if (ret == SYSRET_NORETURN)
 		return;
 	t->in_syscall = false;

@@ -14,6 +14,21 @@
 bool file_may_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 bool file_may_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
 
+/*
+ * A disk request is served whole, a chunk at a time, each chunk parking its task while
+ * the disk worker does it (fs/blkdev_file.c). The chunks already done survive the
+ * retries in t->io_progress; the file position moved with them, a pread/pwrite offset
+ * (a fresh copy of the argument at each retry) is moved here.
+ */
+static size_t disk_progress(struct task *t, bool disk, off_t *pos)
+{
+	size_t done = disk && t->retrying ? t->io_progress : 0;
+
+	if (pos)
+		*pos += (off_t)done;
+	return done;
+}
+
 /* One read into guest memory; pos NULL means the file position. */
 static long do_read(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
 {
@@ -27,7 +42,7 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 	 * treat a short read as an error); other files get at most one chunk */
 	bool whole = f->inode && S_ISBLK(f->inode->mode);
 	off_t *p = pos ? pos : &f->pos;
-	size_t done = 0;
+	size_t done = disk_progress(t, whole, pos);
 	do {
 		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
 		char *kbuf = malloc(chunk ? chunk : 1);
@@ -37,6 +52,10 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 		if (n > 0 && guest_write(t, buf + done, kbuf, (size_t)n) < 0)
 			n = -EFAULT;
 		free(kbuf);
+		if (n == SYSRET_BLOCK && whole) {
+			t->io_progress = done;   /* the chunks before this one are done */
+			return SYSRET_BLOCK;
+		}
 		if (n < 0)
 			return done ? (long)done : n;
 		done += (size_t)n;
@@ -115,7 +134,8 @@ static long do_write(struct task *t, struct file *f, unsigned long buf, size_t l
 	}
 	if (!regular && !pos && !(f->flags & O_NONBLOCK) && f->inode && S_ISFIFO(f->inode->mode))
 		return write_all_blocking(t, f, buf, len);
-	size_t done = 0;
+	bool disk = f->inode && S_ISBLK(f->inode->mode);
+	size_t done = disk_progress(t, disk, pos);
 	do {
 		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
 		char *kbuf = malloc(chunk ? chunk : 1);
@@ -128,12 +148,16 @@ static long do_write(struct task *t, struct file *f, unsigned long buf, size_t l
 		off_t *p = pos ? pos : &f->pos;
 		ssize_t n = f->fops->write(f, kbuf, chunk, p);
 		free(kbuf);
+		if (n == SYSRET_BLOCK && disk) {
+			t->io_progress = done;
+			return SYSRET_BLOCK;
+		}
 		if (n < 0)
 			return done ? (long)done : n;
 		done += (size_t)n;
 		if ((size_t)n < chunk)
 			break;
-	} while ((regular || (f->inode && S_ISBLK(f->inode->mode))) && done < len);
+	} while ((regular || disk) && done < len);
 	return (long)done;
 }
 

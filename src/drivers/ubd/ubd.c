@@ -71,6 +71,7 @@ void ubd_del_unit(int n)
 	if (!u)
 		return;
 	devfs_remove_node(u->name);
+	blkdev_drain(&u->disk);   /* a killed task's request may still be running */
 	blkdev_unregister(&u->disk);
 	ubd_close_files(u);
 	free(u);

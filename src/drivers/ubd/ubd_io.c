@@ -1,6 +1,7 @@
 /*
- * Sector I/O of a unit, synchronous on the calling (event loop) thread: pread/pwrite on
- * the host files. With a COW file, each sector is read from the COW file when its bitmap
+ * Sector I/O of a unit: pread/pwrite on the host files, called by fs/blkdev_queue.c
+ * one request at a time (on the event loop thread for filesystems, on the disk worker
+ * thread for a guest's reads and writes of the disk node). With a COW file, each sector is read from the COW file when its bitmap
  * bit is set and from the backing file otherwise; writes go to the COW file only.
  *
  * Crash ordering: a sector's data is written (pwrite has returned, so it is in the

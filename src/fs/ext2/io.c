@@ -67,7 +67,7 @@ static errcode_t bio_read64(io_channel ch, unsigned long long block, int count, 
 	errcode_t err = check_range(b, off, len);
 	if (err)
 		return err;
-	int r = b->ops->read(b, data, len, off);
+	int r = blkdev_read(b, data, len, off);
 	return r ? (errcode_t)-r : 0;
 }
 
@@ -79,7 +79,7 @@ static errcode_t bio_write64(io_channel ch, unsigned long long block, int count,
 	errcode_t err = check_range(b, off, len);
 	if (err)
 		return err;
-	int r = b->ops->write(b, data, len, off);
+	int r = blkdev_write(b, data, len, off);
 	return r ? (errcode_t)-r : 0;
 }
 
@@ -99,14 +99,14 @@ static errcode_t bio_write_byte(io_channel ch, unsigned long offset, int size, c
 	errcode_t err = check_range(b, offset, (size_t)size);
 	if (err)
 		return err;
-	int r = b->ops->write(b, data, (size_t)size, offset);
+	int r = blkdev_write(b, data, (size_t)size, offset);
 	return r ? (errcode_t)-r : 0;
 }
 
 static errcode_t bio_flush(io_channel ch)
 {
 	struct block_device *b = disk_of(ch);
-	int r = b->ops->flush && !b->read_only ? b->ops->flush(b) : 0;
+	int r = blkdev_flush(b);
 	return r ? (errcode_t)-r : 0;
 }
 

@@ -39,7 +39,7 @@ static int probe(struct block_device *b, struct ext2_super_block *s)
 {
 	if (b->size < 2048)
 		return -EINVAL;
-	int err = b->ops->read(b, s, sizeof(*s), 1024);
+	int err = blkdev_read(b, s, sizeof(*s), 1024);
 	if (err)
 		return err;
 	return s->s_magic == EXT2_SUPER_MAGIC ? 0 : -EINVAL;
@@ -104,7 +104,7 @@ int ext2_sync_fs(struct super_block *sb)
 		return 0;
 	int err = ext2_pagecache_sync_all(sb);
 	int ferr = ext2_errno(ext2fs_flush(s->fs));
-	int derr = s->disk->ops->flush ? s->disk->ops->flush(s->disk) : 0;
+	int derr = blkdev_flush(s->disk);
 	return err ? err : ferr ? ferr : derr;
 }
 
@@ -153,8 +153,7 @@ static void ext2_kill(struct super_block *sb)
 	if (err)
 		printk("<3>EXT4-fs (%s): error writing the filesystem out at umount: %s\n",
 		       s->disk->name, error_message(err));
-	if (s->disk->ops->flush && !s->disk->read_only)
-		s->disk->ops->flush(s->disk);
+	blkdev_flush(s->disk);
 	s->fs = NULL;
 	blkdev_release(s->disk);
 	free(s);
@@ -178,8 +177,8 @@ static int mark_mounted(struct ext2_sb *s)
 	s->fs->flags |= EXT2_FLAG_SUPER_ONLY;
 	errcode_t err = ext2fs_flush(s->fs);
 	s->fs->flags &= ~EXT2_FLAG_SUPER_ONLY;
-	if (!err && s->disk->ops->flush)
-		err = (errcode_t)-s->disk->ops->flush(s->disk);
+	if (!err)
+		err = (errcode_t)-blkdev_flush(s->disk);
 	return ext2_errno(err);
 }
 
@@ -215,7 +214,7 @@ static int ext2_remount(struct super_block *sb, unsigned long flags, const char 
 		free_orphans(sb);
 		if (!err)
 			err = set_clean(s, true);
-		return err ? err : (s->disk->ops->flush ? s->disk->ops->flush(s->disk) : 0);
+		return err ? err : blkdev_flush(s->disk);
 	}
 	if (s->disk->read_only)
 		return -EACCES;
