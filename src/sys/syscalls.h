@@ -11,6 +11,9 @@ struct path;
 
 /* helpers */
 long copy_path_in(struct task *t, unsigned long addr, char *buf);
+/* open, openat and openat2 after their checks; resolve holds LOOKUP_* walk flags */
+long do_openat(struct task *t, int dirfd, unsigned long upath, int flags, mode_t mode,
+	       unsigned resolve);
 int resolve_at(struct task *t, int dirfd, unsigned long upath, int atflags, struct path *out);
 /* hooks with weak defaults, overridden by subsystems that need them */
 void file_opened_hook(struct task *t, struct file *f, int flags);
@@ -24,7 +27,7 @@ long fsize_check(struct task *t, struct file *f, const off_t *pos, size_t *len);
 /* fs: descriptors and data */
 SYSCALL(read); SYSCALL(write); SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(readv);
 SYSCALL(writev); SYSCALL(preadv); SYSCALL(pwritev); SYSCALL(lseek); SYSCALL(ioctl);
-SYSCALL(open); SYSCALL(openat); SYSCALL(creat); SYSCALL(close); SYSCALL(close_range);
+SYSCALL(open); SYSCALL(openat); SYSCALL(openat2); SYSCALL(creat); SYSCALL(close); SYSCALL(close_range);
 SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(pipe); SYSCALL(pipe2); SYSCALL(fcntl);
 /* fs: copies between files (fs_copy.c) */
 SYSCALL(sendfile); SYSCALL(copy_file_range); SYSCALL(splice); SYSCALL(tee);

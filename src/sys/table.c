@@ -25,6 +25,7 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(ioctl, ioctl, SC_PARTIAL, "per device"),
 	E(open, open, SC_FULL),
 	E(openat, openat, SC_FULL),
+	E(openat2, openat2, SC_FULL, "RESOLVE_CACHED walks always complete: none waits for a disk"),
 	E(creat, creat, SC_FULL),
 	E(close, close, SC_FULL),
 	E(close_range, close_range, SC_FULL),
