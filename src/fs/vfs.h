@@ -82,6 +82,11 @@ struct inode_ops {
 	void (*destroy)(struct inode *inode);  /* last reference gone: free priv */
 };
 
+/* Linux 6.3's, newer than the build host's uapi headers may be */
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020
+#endif
+
 #define LINK_TEXT       1
 #define LINK_MAGIC_TEXT 2
 
@@ -104,6 +109,9 @@ struct file_ops {
 	int (*host_fd)(struct file *f);
 	void (*release)(struct file *f);
 	int (*fallocate)(struct file *f, int mode, off_t off, off_t len);
+	/* F_GET_SEALS (add false: returns the seals) and F_ADD_SEALS, whose caller checked
+	 * the descriptor is writable and the seals known. NULL: the file takes no seals. */
+	long (*seals)(struct file *f, bool add, unsigned seals);
 };
 
 struct fs_type {
@@ -234,6 +242,9 @@ int vfs_mount(struct task *t, const char *source, const char *target, const char
  * for a root without rootfstype= */
 int vfs_mount_root(const char *fstype, const char *source, unsigned long flags, const char *data);
 int vfs_umount(struct task *t, const char *target, int flags);
+/* An instance mounted nowhere, for the kernel's own files (Linux's kern_mount): no path
+ * leads to it and /proc/mounts does not show it. */
+int vfs_kern_mount(const char *fstype, const char *data, struct mount **out);
 extern struct list_head mount_list;
 extern struct mount *root_mount;
 dev_t vfs_anon_dev(void);

@@ -29,6 +29,7 @@ SYSCALL(read); SYSCALL(write); SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(read
 SYSCALL(writev); SYSCALL(preadv); SYSCALL(pwritev); SYSCALL(lseek); SYSCALL(ioctl);
 SYSCALL(open); SYSCALL(openat); SYSCALL(openat2); SYSCALL(creat); SYSCALL(close); SYSCALL(close_range);
 SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(pipe); SYSCALL(pipe2); SYSCALL(fcntl);
+SYSCALL(memfd_create);
 /* fs: copies between files (fs_copy.c) */
 SYSCALL(sendfile); SYSCALL(copy_file_range); SYSCALL(splice); SYSCALL(tee);
 /* fs: advice about file data (fs_advise.c) */

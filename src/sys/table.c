@@ -34,8 +34,9 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(dup3, dup3, SC_FULL),
 	E(pipe, pipe, SC_FULL),
 	E(pipe2, pipe2, SC_FULL),
-	E(fcntl, fcntl, SC_PARTIAL, "record and OFD locks; F_SETOWN/F_SETSIG recorded, no SIGIO; no leases; F_NOTIFY EINVAL"),
+	E(fcntl, fcntl, SC_PARTIAL, "record and OFD locks; seals on tmpfs files and memfds; F_SETOWN/F_SETSIG recorded, no SIGIO; no leases; F_NOTIFY EINVAL"),
 	E(flock, flock, SC_FULL),
+	E(memfd_create, memfd_create, SC_PARTIAL, "MFD_HUGETLB is EINVAL (no hugetlbfs); vm.memfd_noexec is 0"),
 	/* fs: copies between files (fs_copy.c) */
 	E(sendfile, sendfile, SC_PARTIAL, "into a pipe any readable input (Linux refuses devices without splice_read, e.g. /dev/null)"),
 	E(copy_file_range, copy_file_range, SC_FULL),
