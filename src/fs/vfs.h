@@ -112,7 +112,15 @@ struct file_ops {
 	/* F_GET_SEALS (add false: returns the seals) and F_ADD_SEALS, whose caller checked
 	 * the descriptor is writable and the seals known. NULL: the file takes no seals. */
 	long (*seals)(struct file *f, bool add, unsigned seals);
+	/* What preadv2/pwritev2's RWF_* flags find (FOP_RWF_*); 0: they apply, RWF_NOWAIT
+	 * is EOPNOTSUPP (most files, Linux's without FMODE_NOWAIT). Directories are as
+	 * FOP_RWF_READ_NONE. */
+	unsigned rwf;
 };
+#define FOP_RWF_NOWAIT_READ  0x1   /* RWF_NOWAIT reads give EAGAIN for waiting (FMODE_NOWAIT) */
+#define FOP_RWF_NOWAIT_WRITE 0x2
+#define FOP_RWF_READ_NONE    0x4   /* reads take no flag but RWF_HIPRI (Linux: no ->read_iter) */
+#define FOP_RWF_WRITE_NONE   0x8
 
 struct fs_type {
 	const char *name;

@@ -289,6 +289,7 @@ static const struct file_ops proc_file_fops = {
 	.write = proc_file_write,
 	.llseek = proc_file_llseek,
 	.release = proc_file_release,
+	.rwf = FOP_RWF_READ_NONE | FOP_RWF_WRITE_NONE,   /* Linux's seq_file ->read and ->write */
 };
 
 static const struct file_ops proc_dir_fops = {
