@@ -16,9 +16,10 @@ long sys_memfd_create(struct task *t, struct syscall_args *a)
 		return -EINVAL;
 	if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL))
 		return -EINVAL;
-	char name[MEMFD_NAME_MAX + 2];
+	/* Linux reads one byte past the longest name, and no further */
+	char name[MEMFD_NAME_MAX + 1];
 	long n = a->a[0] ? guest_read_str(t, name, a->a[0], sizeof(name)) : -EFAULT;
-	if (n == -ENAMETOOLONG || n > MEMFD_NAME_MAX)
+	if (n == -ENAMETOOLONG)
 		return -EINVAL;
 	if (n < 0)
 		return n;

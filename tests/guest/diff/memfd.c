@@ -72,6 +72,16 @@ static void creation(void)
 	name[250] = 'n';
 	name[299] = 0;
 	CHECK_ERRNO(mfd(name, 0), "name of 299");
+	/* names ending at the edge of readable memory */
+	char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(page + 4096, 4096);
+	memset(page + 4096 - 250, 'e', 250);
+	CHECK_ERRNO(mfd(page + 4096 - 250, 0), "250 bytes, no end, then unreadable");
+	CHECK_ERRNO(mfd(page + 4096 - 249, 0), "249 bytes, no end, then unreadable");
+	page[4095] = 0;
+	fd = (int)CHECK_ERRNO(mfd(page + 4096 - 250, 0), "249 bytes and the end at the edge");
+	close(fd);
+	munmap(page, 4096);
 	CHECK_ERRNO(mfd(NULL, 0), "name NULL");
 	CHECK_ERRNO(mfd((const char *)8, 0), "name bad pointer");
 	CHECK_ERRNO(mfd("x", 0x100), "unknown flag");
