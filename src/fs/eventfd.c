@@ -82,6 +82,7 @@ static void efd_release(struct file *f)
 static const struct file_ops efd_fops = {
 	.read = efd_read, .write = efd_write, .poll = efd_poll,
 	.release = efd_release, .llseek = anon_llseek,
+	.rwf = FOP_RWF_NOWAIT_READ | FOP_RWF_WRITE_NONE,   /* Linux's eventfd writes by ->write */
 };
 
 static long efd_create(struct task *t, unsigned initval, int flags)

@@ -96,6 +96,17 @@ static int mount_any(const char *source, unsigned long flags, const char *data,
 	return err;
 }
 
+int vfs_kern_mount(const char *fstype, const char *data, struct mount **out)
+{
+	struct super_block *sb;
+	int err = do_fs_mount(fstype, fstype, 0, data, &sb);
+	if (err < 0)
+		return err;
+	*out = mount_new(sb, fstype, 0, data);
+	(*out)->refcount = 1;   /* the kernel's, for good */
+	return 0;
+}
+
 int vfs_mount_root(const char *fstype, const char *source, unsigned long flags, const char *data)
 {
 	struct super_block *sb;

@@ -27,47 +27,104 @@ static void path_set(struct path *dst, struct mount *mnt, struct dentry *d)
 	path_put(&old);
 }
 
-/* Steps to the parent, staying at the task's root and crossing mount boundaries. */
-static void step_up(struct task *t, struct path *cur)
+/*
+ * One walk: the task, its LOOKUP_* flags, the root that "/" and ".." stop at (the
+ * task's, or dirfd under RESOLVE_BENEATH and RESOLVE_IN_ROOT, Linux's nd->root), and
+ * the count of symlinks followed.
+ */
+struct nameidata {
+	struct task *t;
+	unsigned flags;
+	struct path root;
+	int links;
+};
+
+/* Steps to the parent, staying at the walk's root and crossing mount boundaries. */
+static int step_up(struct nameidata *nd, struct path *cur)
 {
 	for (;;) {
-		if (path_same(cur, &t->fs->root))
-			return;
+		if (path_same(cur, &nd->root))
+			return (nd->flags & LOOKUP_BENEATH) ? -EXDEV : 0;
 		if (cur->dentry->parent) {
 			path_set(cur, cur->mnt, cur->dentry->parent);
-			return;
+			return 0;
 		}
 		if (!cur->mnt->parent)
-			return;
+			return 0;
+		if (nd->flags & LOOKUP_NO_XDEV)
+			return -EXDEV;
 		path_set(cur, cur->mnt->parent, cur->mnt->mountpoint);
 	}
 }
 
-static void cross_mounts(struct path *p)
+static int cross_mounts(struct nameidata *nd, struct path *p)
 {
 	struct mount *m;
-	while ((m = mount_lookup(p->mnt, p->dentry)) != NULL)
+	while ((m = mount_lookup(p->mnt, p->dentry)) != NULL) {
+		if (nd->flags & LOOKUP_NO_XDEV)
+			return -EXDEV;
 		path_set(p, m, m->root);
+	}
+	return 0;
 }
 
-static int walk(struct task *t, struct path *cur, const char *name, unsigned flags,
-		int *links, char *last);
-
-static int follow_link(struct task *t, struct path *cur, struct inode *link, int *links,
-		       unsigned flags)
+/* An absolute symlink starts again at the root (Linux's nd_jump_root). */
+static int jump_root(struct nameidata *nd, struct path *cur)
 {
-	if (++*links > MAX_SYMLINKS)
+	if (nd->flags & LOOKUP_BENEATH)
+		return -EXDEV;
+	if ((nd->flags & LOOKUP_NO_XDEV) && cur->mnt != nd->root.mnt)
+		return -EXDEV;
+	path_set(cur, nd->root.mnt, nd->root.dentry);
+	return 0;
+}
+
+/* May the walk go through a magic link, from cur to target (NULL: to its text)?
+ * Scoped walks never do, as Linux's nd_jump_link: it cannot tell where they lead. */
+static int magic_link_allowed(const struct nameidata *nd, const struct path *cur,
+			      const struct path *target)
+{
+	if (nd->flags & LOOKUP_NO_MAGICLINKS)
+		return -ELOOP;
+	if ((nd->flags & LOOKUP_NO_XDEV) && target && cur->mnt != target->mnt)
+		return -EXDEV;
+	if (nd->flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT))
+		return -EXDEV;
+	return 0;
+}
+
+static int walk(struct nameidata *nd, struct path *cur, const char *name, unsigned flags,
+		char *last);
+
+/* Follows a magic link (a /proc fd, cwd or root link) to its path; 1 when its text is
+ * to be followed instead. */
+static int follow_magic(struct nameidata *nd, struct path *cur, struct inode *link)
+{
+	struct path magic = { 0 };
+	int err = link->iops->get_link_path(link, nd->t, &magic);
+	if (err < 0 || err == LINK_TEXT)
+		return err;
+	if (err == LINK_MAGIC_TEXT) {
+		err = magic_link_allowed(nd, cur, NULL);
+		return err < 0 ? err : 1;
+	}
+	err = magic_link_allowed(nd, cur, &magic);
+	if (err == 0)
+		path_set(cur, magic.mnt, magic.dentry);
+	path_put(&magic);
+	return err;
+}
+
+static int follow_link(struct nameidata *nd, struct path *cur, struct inode *link, unsigned flags)
+{
+	if (++nd->links > MAX_SYMLINKS)
+		return -ELOOP;
+	if (nd->flags & LOOKUP_NO_SYMLINKS)
 		return -ELOOP;
 	if (link->iops && link->iops->get_link_path) {
-		struct path magic;
-		int err = link->iops->get_link_path(link, t, &magic);
-		if (err <= 0) {
-			if (err == 0) {
-				path_set(cur, magic.mnt, magic.dentry);
-				path_put(&magic);
-			}
+		int err = follow_magic(nd, cur, link);
+		if (err <= 0)
 			return err;
-		}
 	}
 	char *target = malloc(PATH_MAX);
 	if (!target)
@@ -78,13 +135,11 @@ static int follow_link(struct task *t, struct path *cur, struct inode *link, int
 		return (int)n;
 	}
 	target[n] = 0;
-	if (n == 0) {
-		free(target);
-		return -ENOENT;
-	}
-	if (target[0] == '/')
-		path_set(cur, t->fs->root.mnt, t->fs->root.dentry);
-	int err = walk(t, cur, target, flags | LOOKUP_FOLLOW, links, NULL);
+	int err = n == 0 ? -ENOENT : 0;
+	if (!err && target[0] == '/')
+		err = jump_root(nd, cur);
+	if (!err)
+		err = walk(nd, cur, target, flags | LOOKUP_FOLLOW, NULL);
 	free(target);
 	return err;
 }
@@ -116,8 +171,8 @@ static bool next_component(const char **s, char *comp, bool *more, bool *trailin
  * Walks name from *cur (owned, updated in place). With last != NULL, stops before the
  * final component and copies it into last ("." when the name has no components).
  */
-static int walk(struct task *t, struct path *cur, const char *name, unsigned flags,
-		int *links, char *last)
+static int walk(struct nameidata *nd, struct path *cur, const char *name, unsigned flags,
+		char *last)
 {
 	char comp[NAME_MAX + 1];
 	bool more, trailing;
@@ -125,7 +180,6 @@ static int walk(struct task *t, struct path *cur, const char *name, unsigned fla
 	if (last)
 		strcpy(last, ".");
 	for (;;) {
-		const char *before = s;
 		{
 			/* components longer than NAME_MAX */
 			const char *p = s;
@@ -137,11 +191,10 @@ static int walk(struct task *t, struct path *cur, const char *name, unsigned fla
 		}
 		if (!next_component(&s, comp, &more, &trailing))
 			break;
-		(void)before;
 		struct inode *dir = cur->dentry->inode;
 		if (!S_ISDIR(dir->mode))
 			return -ENOTDIR;
-		int err = inode_permission(t, dir, MAY_EXEC);
+		int err = inode_permission(nd->t, dir, MAY_EXEC);
 		if (err < 0)
 			return err;
 		if (last && !more) {
@@ -153,7 +206,9 @@ static int walk(struct task *t, struct path *cur, const char *name, unsigned fla
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
-			step_up(t, cur);
+			err = step_up(nd, cur);
+			if (err < 0)
+				return err;
 			continue;
 		}
 		struct inode *child = NULL;
@@ -165,13 +220,17 @@ static int walk(struct task *t, struct path *cur, const char *name, unsigned fla
 		struct dentry *d = dentry_new(comp, cur->dentry, child);
 		struct path next = { cur->mnt, d };
 		next.mnt->refcount++;
-		cross_mounts(&next);
+		err = cross_mounts(nd, &next);
+		if (err < 0) {
+			path_put(&next);
+			return err;
+		}
 		bool is_last = !more;
 		if (S_ISLNK(next.dentry->inode->mode) &&
 		    (!is_last || (flags & LOOKUP_FOLLOW) || trailing)) {
 			struct inode *link = inode_get(next.dentry->inode);
 			path_put(&next);
-			err = follow_link(t, cur, link, links, is_last ? flags : (flags & ~LOOKUP_DIRECTORY));
+			err = follow_link(nd, cur, link, is_last ? flags : (flags & ~LOOKUP_DIRECTORY));
 			inode_put(link);
 			if (err < 0)
 				return err;
@@ -189,9 +248,17 @@ static int walk(struct task *t, struct path *cur, const char *name, unsigned fla
 	return 0;
 }
 
-static int walk_start(struct task *t, int dirfd, const char *name, unsigned flags, struct path *start)
+/*
+ * Where a walk starts, and its root: an absolute name starts at the task's root, other
+ * names at dirfd or the cwd; under RESOLVE_IN_ROOT every name starts at dirfd, and a
+ * scoped walk (BENEATH, IN_ROOT) takes its start as its root (Linux's path_init).
+ */
+static int walk_start(struct nameidata *nd, int dirfd, const char *name, struct path *start)
 {
-	if (name[0] == '/') {
+	struct task *t = nd->t;
+	if (name[0] == '/' && !(nd->flags & LOOKUP_IN_ROOT)) {
+		if (nd->flags & LOOKUP_BENEATH)
+			return -EXDEV;
 		*start = t->fs->root;
 	} else if (dirfd == AT_FDCWD) {
 		*start = t->fs->cwd;
@@ -200,25 +267,28 @@ static int walk_start(struct task *t, int dirfd, const char *name, unsigned flag
 		if (!f)
 			return -EBADF;
 		if (!f->path.dentry)
-			return name[0] || !(flags & LOOKUP_EMPTY) ? -ENOTDIR : -EBADF;
+			return name[0] || !(nd->flags & LOOKUP_EMPTY) ? -ENOTDIR : -EBADF;
 		if (name[0] && !S_ISDIR(f->path.dentry->inode->mode))
 			return -ENOTDIR;
 		*start = f->path;
 	}
 	path_get(start);
+	nd->root = (nd->flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT)) ? *start : t->fs->root;
+	path_get(&nd->root);
 	return 0;
 }
 
-int path_walk(struct task *t, int dirfd, const char *name, unsigned flags, struct path *out)
+/* The walk of path_walk (last NULL) and path_walk_parent. */
+static int walk_from(struct task *t, int dirfd, const char *name, unsigned flags,
+		     struct path *out, char *last)
 {
-	if (!name[0] && !(flags & LOOKUP_EMPTY))
-		return -ENOENT;
+	struct nameidata nd = { .t = t, .flags = flags };
 	struct path cur;
-	int err = walk_start(t, dirfd, name, flags, &cur);
+	int err = walk_start(&nd, dirfd, name, &cur);
 	if (err < 0)
 		return err;
-	int links = 0;
-	err = walk(t, &cur, name, flags, &links, NULL);
+	err = walk(&nd, &cur, name, flags, last);
+	path_put(&nd.root);
 	if (err < 0) {
 		path_put(&cur);
 		return err;
@@ -227,20 +297,23 @@ int path_walk(struct task *t, int dirfd, const char *name, unsigned flags, struc
 	return 0;
 }
 
-int path_walk_parent(struct task *t, int dirfd, const char *name, struct path *parent, char *last)
+int path_walk(struct task *t, int dirfd, const char *name, unsigned flags, struct path *out)
+{
+	if (!name[0] && !(flags & LOOKUP_EMPTY))
+		return -ENOENT;
+	return walk_from(t, dirfd, name, flags, out, NULL);
+}
+
+int path_walk_parent(struct task *t, int dirfd, const char *name, unsigned flags,
+		     struct path *parent, char *last)
 {
 	if (!name[0])
 		return -ENOENT;
 	struct path cur;
-	int err = walk_start(t, dirfd, name, 0, &cur);
+	int err = walk_from(t, dirfd, name, flags & ~(LOOKUP_FOLLOW | LOOKUP_DIRECTORY | LOOKUP_EMPTY),
+			    &cur, last);
 	if (err < 0)
 		return err;
-	int links = 0;
-	err = walk(t, &cur, name, 0, &links, last);
-	if (err < 0) {
-		path_put(&cur);
-		return err;
-	}
 	if (!S_ISDIR(cur.dentry->inode->mode)) {
 		path_put(&cur);
 		return -ENOTDIR;

@@ -24,7 +24,7 @@ struct nameparent {
 
 static int nameparent_get(struct task *t, int dirfd, const char *name, struct nameparent *np)
 {
-	int err = path_walk_parent(t, dirfd, name, &np->dir, np->last);
+	int err = path_walk_parent(t, dirfd, name, 0, &np->dir, np->last);
 	if (err < 0)
 		return err;
 	size_t n = strlen(np->last);

@@ -107,13 +107,14 @@ static int create_at(struct task *t, struct path *parent, const char *name, mode
 	return 0;
 }
 
-int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode, struct file **out)
+int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode,
+	     unsigned resolve, struct file **out)
 {
 	struct path p;
 	int err;
 	if (flags & O_PATH)   /* Linux ignores every other flag with O_PATH (build_open_flags) */
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	unsigned lf = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	unsigned lf = resolve | ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
 	if (flags & O_DIRECTORY)
 		lf |= LOOKUP_DIRECTORY;
 	if (!(flags & O_CREAT)) {
@@ -130,12 +131,20 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode
 	}
 	struct path parent;
 	char last[NAME_MAX + 2];
-	err = path_walk_parent(t, dirfd, name, &parent, last);
+	err = path_walk_parent(t, dirfd, name, resolve, &parent, last);
 	if (err < 0)
 		return err;
 	size_t ll = strlen(last);
-	if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || (ll && last[ll - 1] == '/')) {
+	bool dots = strcmp(last, ".") == 0 || strcmp(last, "..") == 0;
+	if (dots || (ll && last[ll - 1] == '/')) {
 		path_put(&parent);
+		if (dots) {
+			/* Linux steps on "." and ".." before EISDIR: ".." may escape a BENEATH */
+			err = path_walk(t, dirfd, name, lf, &p);
+			if (err < 0)
+				return err;
+			path_put(&p);
+		}
 		return -EISDIR;
 	}
 	struct inode *dir = parent.dentry->inode;

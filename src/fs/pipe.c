@@ -84,7 +84,8 @@ static ssize_t pipe_write(struct file *f, const char *buf, size_t len, off_t *po
 	(void)pos;
 	struct pipe *p = f->priv;
 	if (p->readers == 0) {
-		signal_send_task(current, SIGPIPE, NULL);
+		if (!current->no_sigpipe)
+			signal_send_task(current, SIGPIPE, NULL);
 		return -EPIPE;
 	}
 	if (len == 0)
@@ -159,10 +160,12 @@ static off_t pipe_llseek(struct file *f, off_t off, int whence)
 const struct file_ops pipe_read_fops = {
 	.read = pipe_read, .write = pipe_write, .poll = pipe_poll, .ioctl = pipe_ioctl,
 	.release = pipe_release, .llseek = pipe_llseek,
+	.rwf = FOP_RWF_NOWAIT_READ | FOP_RWF_NOWAIT_WRITE,
 };
 const struct file_ops pipe_write_fops = {
 	.read = pipe_read, .write = pipe_write, .poll = pipe_poll, .ioctl = pipe_ioctl,
 	.release = pipe_release, .llseek = pipe_llseek,
+	.rwf = FOP_RWF_NOWAIT_READ | FOP_RWF_NOWAIT_WRITE,
 };
 
 static const struct inode_ops pipe_iops = { 0 };

@@ -159,7 +159,7 @@ static void signalfd_release(struct file *f)
 
 static const struct file_ops signalfd_fops = {
 	.read = signalfd_read, .poll = signalfd_poll, .release = signalfd_release,
-	.llseek = anon_llseek,
+	.llseek = anon_llseek, .rwf = FOP_RWF_NOWAIT_READ,
 };
 
 /* A new signalfd, or (fd >= 0) a new mask for an existing one. */

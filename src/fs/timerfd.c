@@ -115,7 +115,7 @@ static void timerfd_release(struct file *f)
 
 static const struct file_ops timerfd_fops = {
 	.read = timerfd_read, .poll = timerfd_poll, .release = timerfd_release,
-	.llseek = anon_llseek,
+	.llseek = anon_llseek, .rwf = FOP_RWF_NOWAIT_READ,
 };
 
 static bool clock_is_alarm(clockid_t id)

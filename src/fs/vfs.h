@@ -74,12 +74,21 @@ struct inode_ops {
 	long (*readlink)(struct inode *inode, char *buf, size_t len);
 	/* Magic links (/proc/<pid>/fd/N, cwd, root) lead to the path itself, not through
 	 * readlink's text, which may name nothing ("... (deleted)"). Returns 0 with a path
-	 * reference in *out, 1 when the text is to be followed, or -errno. */
+	 * reference in *out, LINK_TEXT for an ordinary symlink, LINK_MAGIC_TEXT for a magic
+	 * link whose text is to be followed (RESOLVE_NO_MAGICLINKS still sees it), or -errno. */
 	int (*get_link_path)(struct inode *inode, struct task *t, struct path *out);
 	/* Fills file->fops/priv for an open of this inode (flags are O_* of the open). */
 	int (*open)(struct inode *inode, struct file *file);
 	void (*destroy)(struct inode *inode);  /* last reference gone: free priv */
 };
+
+/* Linux 6.3's, newer than the build host's uapi headers may be */
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020
+#endif
+
+#define LINK_TEXT       1
+#define LINK_MAGIC_TEXT 2
 
 struct dirent_sink {
 	/* returns false when the caller's buffer is full (the entry is not consumed) */
@@ -100,7 +109,18 @@ struct file_ops {
 	int (*host_fd)(struct file *f);
 	void (*release)(struct file *f);
 	int (*fallocate)(struct file *f, int mode, off_t off, off_t len);
+	/* F_GET_SEALS (add false: returns the seals) and F_ADD_SEALS, whose caller checked
+	 * the descriptor is writable and the seals known. NULL: the file takes no seals. */
+	long (*seals)(struct file *f, bool add, unsigned seals);
+	/* What preadv2/pwritev2's RWF_* flags find (FOP_RWF_*); 0: they apply, RWF_NOWAIT
+	 * is EOPNOTSUPP (most files, Linux's without FMODE_NOWAIT). Directories are as
+	 * FOP_RWF_READ_NONE. */
+	unsigned rwf;
 };
+#define FOP_RWF_NOWAIT_READ  0x1   /* RWF_NOWAIT reads give EAGAIN for waiting (FMODE_NOWAIT) */
+#define FOP_RWF_NOWAIT_WRITE 0x2
+#define FOP_RWF_READ_NONE    0x4   /* reads take no flag but RWF_HIPRI (Linux: no ->read_iter) */
+#define FOP_RWF_WRITE_NONE   0x8
 
 struct fs_type {
 	const char *name;
@@ -231,6 +251,9 @@ int vfs_mount(struct task *t, const char *source, const char *target, const char
  * for a root without rootfstype= */
 int vfs_mount_root(const char *fstype, const char *source, unsigned long flags, const char *data);
 int vfs_umount(struct task *t, const char *target, int flags);
+/* An instance mounted nowhere, for the kernel's own files (Linux's kern_mount): no path
+ * leads to it and /proc/mounts does not show it. */
+int vfs_kern_mount(const char *fstype, const char *data, struct mount **out);
 extern struct list_head mount_list;
 extern struct mount *root_mount;
 dev_t vfs_anon_dev(void);
@@ -242,11 +265,17 @@ size_t vfs_format_mounts(struct task *t, char *buf, size_t len);
 #define LOOKUP_DIRECTORY 0x2   /* the result must be a directory */
 #define LOOKUP_EMPTY     0x4   /* "" names dirfd itself (AT_EMPTY_PATH) */
 #define LOOKUP_NOMOUNT   0x8
+/* openat2's RESOLVE_* flags, as Linux's LOOKUP_* of the same names */
+#define LOOKUP_NO_XDEV       0x10   /* crossing a mount, either way: EXDEV */
+#define LOOKUP_NO_MAGICLINKS 0x20   /* a /proc magic link: ELOOP */
+#define LOOKUP_NO_SYMLINKS   0x40   /* any symlink: ELOOP */
+#define LOOKUP_BENEATH       0x80   /* dirfd is the root; leaving it is EXDEV */
+#define LOOKUP_IN_ROOT       0x100  /* dirfd is the root, as after chroot */
 int path_walk(struct task *t, int dirfd, const char *name, unsigned flags, struct path *out);
 /* Walks to the parent of the last component; last receives that component ("." or ".."
- * possible). */
-int path_walk_parent(struct task *t, int dirfd, const char *name, struct path *parent,
-		     char *last);
+ * possible). Of flags only the RESOLVE ones count. */
+int path_walk_parent(struct task *t, int dirfd, const char *name, unsigned flags,
+		     struct path *parent, char *last);
 /* The path of p as the task sees it (relative to its root). */
 int path_to_string(struct task *t, const struct path *p, char *buf, size_t len);
 /* As path_to_string, with Linux's d_path " (deleted)" after a dead file's path. */
@@ -275,7 +304,11 @@ struct fs_struct *fs_struct_copy(struct fs_struct *old);
 void fs_struct_put(struct fs_struct *fs);
 
 /* open */
-int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode, struct file **out);
+/* The kernel's O_LARGEFILE on x86-64 (the C library defines its own as 0 there). */
+#define KERNEL_O_LARGEFILE 0100000
+/* resolve: LOOKUP_* flags for every walk of the open (openat2's RESOLVE_*) */
+int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode,
+	     unsigned resolve, struct file **out);
 int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out);
 
 /* Generic helpers filesystems may use. */

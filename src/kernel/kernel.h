@@ -165,6 +165,7 @@ struct task {
 	bool retrying;                   /* handler is re-run after a wake-up */
 	bool timed_out;                  /* the park deadline passed */
 	size_t io_progress;              /* bytes a parked write already moved (blocking pipes) */
+	bool no_sigpipe;                 /* pwritev2's RWF_NOSIGNAL: EPIPE raises no SIGPIPE */
 	long scratch[4];                 /* a handler's state across retries of one syscall */
 	void (*park_abort)(struct task *t); /* undoes a parked call's side effects if it is interrupted */
 	bool park_uninterruptible;       /* only SIGKILL ends this park (a disk request) */

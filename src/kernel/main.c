@@ -130,7 +130,7 @@ static void open_init_console(struct task *t)
 {
 	struct file *f = NULL;
 	t->tg->sid = t->tg->pgid = t->tg->tgid;
-	if (vfs_open(t, AT_FDCWD, "/dev/tty0", O_RDWR, 0, &f) == 0) {
+	if (vfs_open(t, AT_FDCWD, "/dev/tty0", O_RDWR, 0, 0, &f) == 0) {
 		file_opened_hook(t, f, O_RDWR);
 		for (int fd = 0; fd < 3; fd++)
 			fd_install_at(t, fd, fd ? file_get(f) : f, false);

@@ -49,7 +49,7 @@ static void sock_release(struct file *f)
 
 const struct file_ops socket_fops = {
 	.read = sock_read, .write = sock_write, .poll = sock_poll, .ioctl = sock_ioctl,
-	.release = sock_release,
+	.release = sock_release, .rwf = FOP_RWF_NOWAIT_READ | FOP_RWF_NOWAIT_WRITE,
 };
 
 static const struct inode_ops sock_iops = { 0 };

@@ -79,7 +79,7 @@ static void dequeue(struct unix_sock *u, struct unix_skb *skb)
 
 static long broken_pipe(const struct kmsg *m)
 {
-	if (!(m->flags & MSG_NOSIGNAL))
+	if (!(m->flags & MSG_NOSIGNAL) && !current->no_sigpipe)
 		signal_send_task(current, SIGPIPE, NULL);
 	return -EPIPE;
 }

@@ -54,3 +54,21 @@ long guest_read_str(struct task *t, char *dst, unsigned long src, size_t max)
 	}
 	return -ENAMETOOLONG;
 }
+
+int guest_read_struct(struct task *t, void *dst, size_t ksize, unsigned long src, size_t usize)
+{
+	/* Linux checks the tail beyond what it knows before copying what it knows */
+	for (size_t off = ksize; off < usize;) {
+		unsigned char tail[256];
+		size_t chunk = usize - off < sizeof(tail) ? usize - off : sizeof(tail);
+		if (guest_read(t, tail, src + off, chunk) < 0)
+			return -EFAULT;
+		for (size_t i = 0; i < chunk; i++)
+			if (tail[i])
+				return -E2BIG;
+		off += chunk;
+	}
+	size_t n = usize < ksize ? usize : ksize;
+	memset(dst, 0, ksize);
+	return guest_read(t, dst, src, n);
+}

@@ -47,6 +47,10 @@ int guest_read(struct task *t, void *dst, unsigned long src, size_t len);
 int guest_write(struct task *t, unsigned long dst, const void *src, size_t len);
 /* Copies a NUL-terminated string of at most max-1 chars; -EFAULT, or -ENAMETOOLONG. */
 long guest_read_str(struct task *t, char *dst, unsigned long src, size_t max);
+/* An extensible struct (openat2's open_how): usize guest bytes into ksize bytes at dst,
+ * zero-filled when shorter; when longer, the bytes beyond ksize must be zero (-E2BIG), as
+ * Linux's copy_struct_from_user. 0, -EFAULT or -E2BIG. */
+int guest_read_struct(struct task *t, void *dst, size_t ksize, unsigned long src, size_t usize);
 
 /* The host's pending signals of a stopped task: its thread's and its process's, as a
  * mask (bit sig-1). */

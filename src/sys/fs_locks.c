@@ -122,9 +122,17 @@ long fcntl_more(struct task *t, struct file *f, int fd, int cmd, unsigned long a
 			return -EINVAL;
 		f->owner_sig = (int)arg;
 		return 0;
-	case F_NOTIFY:          /* no dnotify */
-	case F_ADD_SEALS:       /* only memfds take seals, and there are none */
+	case F_ADD_SEALS:
+		/* Linux's memfd_add_seals order: the descriptor, the seals, then the file */
+		if (!file_may_write(f))
+			return -EPERM;
+		if ((unsigned)arg & ~(unsigned)(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+						F_SEAL_FUTURE_WRITE | F_SEAL_EXEC))
+			return -EINVAL;
+		return f->fops && f->fops->seals ? f->fops->seals(f, true, (unsigned)arg) : -EINVAL;
 	case F_GET_SEALS:
+		return f->fops && f->fops->seals ? f->fops->seals(f, false, 0) : -EINVAL;
+	case F_NOTIFY:          /* no dnotify */
 	default:
 		return -EINVAL;
 	}

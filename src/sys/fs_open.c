@@ -11,7 +11,8 @@ long copy_path_in(struct task *t, unsigned long addr, char *buf)
 	return guest_read_str(t, buf, addr, PATH_MAX);
 }
 
-static long do_openat(struct task *t, int dirfd, unsigned long upath, int flags, mode_t mode)
+long do_openat(struct task *t, int dirfd, unsigned long upath, int flags, mode_t mode,
+	       unsigned resolve)
 {
 	char path[PATH_MAX];
 	long err = copy_path_in(t, upath, path);
@@ -19,7 +20,7 @@ static long do_openat(struct task *t, int dirfd, unsigned long upath, int flags,
 		return err;
 	struct file *f;
 	flags &= ~O_LARGEFILE;
-	err = vfs_open(t, dirfd, path, flags, mode, &f);
+	err = vfs_open(t, dirfd, path, flags, mode, resolve, &f);
 	if (err < 0)
 		return err;
 	long fd = fd_install(t, f, flags & O_CLOEXEC, 0);
@@ -30,17 +31,17 @@ static long do_openat(struct task *t, int dirfd, unsigned long upath, int flags,
 
 long sys_open(struct task *t, struct syscall_args *a)
 {
-	return do_openat(t, AT_FDCWD, a->a[0], (int)a->a[1], (mode_t)a->a[2]);
+	return do_openat(t, AT_FDCWD, a->a[0], (int)a->a[1], (mode_t)a->a[2], 0);
 }
 
 long sys_openat(struct task *t, struct syscall_args *a)
 {
-	return do_openat(t, (int)a->a[0], a->a[1], (int)a->a[2], (mode_t)a->a[3]);
+	return do_openat(t, (int)a->a[0], a->a[1], (int)a->a[2], (mode_t)a->a[3], 0);
 }
 
 long sys_creat(struct task *t, struct syscall_args *a)
 {
-	return do_openat(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (mode_t)a->a[1]);
+	return do_openat(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (mode_t)a->a[1], 0);
 }
 
 long sys_close(struct task *t, struct syscall_args *a)

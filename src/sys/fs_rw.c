@@ -1,4 +1,5 @@
 /* read/write and friends: the data path between guest buffers and open files. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -10,6 +11,8 @@
 #include "sys/syscalls.h"
 
 #define IO_CHUNK (1 << 20)
+/* Linux's most bytes one call moves: longer vectors are cut there, not refused */
+#define MAX_RW_COUNT (INT_MAX & ~(PAGE_SIZE - 1))
 
 bool file_may_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 bool file_may_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
@@ -215,15 +218,48 @@ static long do_pio(struct task *t, struct syscall_args *a, bool wr)
 long sys_pread64(struct task *t, struct syscall_args *a) { return do_pio(t, a, false); }
 long sys_pwrite64(struct task *t, struct syscall_args *a) { return do_pio(t, a, true); }
 
-/* readv/writev: each vector in turn, stopping at the first short transfer. */
-static long do_vec(struct task *t, struct file *f, unsigned long iovp, unsigned long cnt, off_t *pos, bool wr)
+/* Each vector in turn, stopping at the first short transfer. */
+static long vec_transfer(struct task *t, struct file *f, const struct iovec *iov, unsigned long cnt,
+			 off_t *pos, bool wr)
 {
-	if (cnt > 1024)
+	long total = 0;
+	for (unsigned long i = 0; i < cnt; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		long n = wr ? do_write(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos)
+			    : do_read(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((size_t)n < iov[i].iov_len)
+			break;
+	}
+	return total;
+}
+
+/*
+ * readv/writev and their positioned and flagged forms, in Linux's order (vfs_readv):
+ * the access mode, the vectors (count, copy, lengths), nothing to do for no bytes,
+ * then the RWF_* flags, which hold for this one transfer.
+ */
+static long do_vec(struct task *t, struct file *f, unsigned long iovp, unsigned long cnt, off_t *pos,
+		   bool wr, int rwf)
+{
+	if (!(wr ? file_may_write(f) : file_may_read(f)))
+		return -EBADF;
+	if (cnt > UIO_MAXIOV)
 		return -EINVAL;
 	if (cnt == 0)
 		return 0;
-	if (f->fops == &socket_fops && !pos)   /* the vectors make one message */
-		return (wr ? file_may_write(f) : file_may_read(f)) ? sock_rw(t, f, iovp, cnt, true, wr) : -EBADF;
+	long err;
+	if (f->fops == &socket_fops && !pos) {   /* the vectors make one message */
+		if ((err = rwf_check(f, rwf, wr)) < 0)
+			return err;
+		unsigned saved = rwf_begin(t, f, rwf);
+		err = sock_rw(t, f, iovp, cnt, true, wr);
+		rwf_end(t, f, saved);
+		return err;
+	}
 	struct iovec *iov = malloc(cnt * sizeof(*iov));
 	if (!iov)
 		return -ENOMEM;
@@ -231,55 +267,70 @@ static long do_vec(struct task *t, struct file *f, unsigned long iovp, unsigned 
 		free(iov);
 		return -EFAULT;
 	}
-	long total = 0;
+	size_t bytes = 0;
 	for (unsigned long i = 0; i < cnt; i++) {
-		if ((long)iov[i].iov_len < 0) {
+		if ((ssize_t)iov[i].iov_len < 0) {
 			free(iov);
 			return -EINVAL;
 		}
-		if (!iov[i].iov_len)
-			continue;
-		long n = wr ? do_write(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos)
-			    : do_read(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos);
-		if (n < 0) {
-			free(iov);
-			return total ? total : n;
-		}
-		total += n;
-		if ((size_t)n < iov[i].iov_len)
-			break;
+		if (iov[i].iov_len > MAX_RW_COUNT - bytes)
+			iov[i].iov_len = MAX_RW_COUNT - bytes;
+		bytes += iov[i].iov_len;
+	}
+	err = bytes ? rwf_check(f, rwf, wr) : 0;
+	if (bytes && err == 0) {
+		unsigned saved = rwf_begin(t, f, rwf);
+		err = vec_transfer(t, f, iov, cnt, pos, wr);
+		rwf_end(t, f, saved);
+		if (wr)
+			err = rwf_sync(f, rwf, err);
 	}
 	free(iov);
-	return total;
+	return err;
 }
 
 long sys_readv(struct task *t, struct syscall_args *a)
 {
 	struct file *f = fd_get(t, (int)a->a[0]);
-	return f ? notify_rw(f, do_vec(t, f, a->a[1], a->a[2], NULL, false), false) : -EBADF;
+	return f ? notify_rw(f, do_vec(t, f, a->a[1], a->a[2], NULL, false, 0), false) : -EBADF;
 }
 
 long sys_writev(struct task *t, struct syscall_args *a)
 {
 	struct file *f = fd_get(t, (int)a->a[0]);
-	return f ? notify_rw(f, do_vec(t, f, a->a[1], a->a[2], NULL, true), true) : -EBADF;
+	return f ? notify_rw(f, do_vec(t, f, a->a[1], a->a[2], NULL, true, 0), true) : -EBADF;
 }
 
-/* preadv/pwritev: vectors at an explicit offset (the high word of pos_h is unused on
- * x86-64, where pos_l holds the whole offset). */
-static long do_pvec(struct task *t, struct syscall_args *a, bool wr)
+/* Vectors at an explicit offset; the file position stays. On x86-64 the offset is
+ * pos_l whole: Linux shifts pos_h out of the 64 bits (pos_from_hilo), so it is unused. */
+static long do_pvec(struct task *t, struct syscall_args *a, bool wr, int rwf)
 {
-	struct file *f = fd_get(t, (int)a->a[0]);
-	if (!f)
-		return -EBADF;
 	off_t pos = (off_t)a->a[3];
 	if (pos < 0)
 		return -EINVAL;
-	return notify_rw(f, do_vec(t, f, a->a[1], a->a[2], &pos, wr), wr);
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (!file_seekable(f))
+		return -ESPIPE;
+	return notify_rw(f, do_vec(t, f, a->a[1], a->a[2], &pos, wr, rwf), wr);
 }
 
-long sys_preadv(struct task *t, struct syscall_args *a) { return do_pvec(t, a, false); }
-long sys_pwritev(struct task *t, struct syscall_args *a) { return do_pvec(t, a, true); }
+long sys_preadv(struct task *t, struct syscall_args *a) { return do_pvec(t, a, false, 0); }
+long sys_pwritev(struct task *t, struct syscall_args *a) { return do_pvec(t, a, true, 0); }
+
+/* preadv2/pwritev2: offset -1 is readv/writev at (and moving) the file position. */
+static long do_pvec2(struct task *t, struct syscall_args *a, bool wr)
+{
+	int rwf = (int)a->a[5];
+	if ((off_t)a->a[3] != -1)
+		return do_pvec(t, a, wr, rwf);
+	struct file *f = fd_get(t, (int)a->a[0]);
+	return f ? notify_rw(f, do_vec(t, f, a->a[1], a->a[2], NULL, wr, rwf), wr) : -EBADF;
+}
+
+long sys_preadv2(struct task *t, struct syscall_args *a) { return do_pvec2(t, a, false); }
+long sys_pwritev2(struct task *t, struct syscall_args *a) { return do_pvec2(t, a, true); }
 
 long sys_lseek(struct task *t, struct syscall_args *a)
 {

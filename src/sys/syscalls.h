@@ -11,6 +11,9 @@ struct path;
 
 /* helpers */
 long copy_path_in(struct task *t, unsigned long addr, char *buf);
+/* open, openat and openat2 after their checks; resolve holds LOOKUP_* walk flags */
+long do_openat(struct task *t, int dirfd, unsigned long upath, int flags, mode_t mode,
+	       unsigned resolve);
 int resolve_at(struct task *t, int dirfd, unsigned long upath, int atflags, struct path *out);
 /* hooks with weak defaults, overridden by subsystems that need them */
 void file_opened_hook(struct task *t, struct file *f, int flags);
@@ -20,12 +23,20 @@ bool file_may_read(struct file *f);
 bool file_may_write(struct file *f);
 bool file_seekable(struct file *f);   /* pread/pwrite allowed (else ESPIPE) */
 long fsize_check(struct task *t, struct file *f, const off_t *pos, size_t *len);
+/* preadv2/pwritev2's RWF_* flags (fs_rwf.c): rwf_check gives 0 or the call's error;
+ * rwf_begin puts the flags in force for the transfer and returns what rwf_end restores;
+ * rwf_sync gives a write's result after RWF_DSYNC/RWF_SYNC. */
+long rwf_check(struct file *f, int rwf, bool wr);
+unsigned rwf_begin(struct task *t, struct file *f, int rwf);
+void rwf_end(struct task *t, struct file *f, unsigned saved);
+long rwf_sync(struct file *f, int rwf, long written);
 
 /* fs: descriptors and data */
 SYSCALL(read); SYSCALL(write); SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(readv);
-SYSCALL(writev); SYSCALL(preadv); SYSCALL(pwritev); SYSCALL(lseek); SYSCALL(ioctl);
-SYSCALL(open); SYSCALL(openat); SYSCALL(creat); SYSCALL(close); SYSCALL(close_range);
+SYSCALL(writev); SYSCALL(preadv); SYSCALL(pwritev); SYSCALL(preadv2); SYSCALL(pwritev2); SYSCALL(lseek); SYSCALL(ioctl);
+SYSCALL(open); SYSCALL(openat); SYSCALL(openat2); SYSCALL(creat); SYSCALL(close); SYSCALL(close_range);
 SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(pipe); SYSCALL(pipe2); SYSCALL(fcntl);
+SYSCALL(memfd_create);
 /* fs: copies between files (fs_copy.c) */
 SYSCALL(sendfile); SYSCALL(copy_file_range); SYSCALL(splice); SYSCALL(tee);
 /* fs: advice about file data (fs_advise.c) */

@@ -107,9 +107,11 @@ static long ioctl_random(struct file *f, struct task *t, unsigned long cmd, unsi
 
 static const struct file_ops null_fops = {
 	.read = read_eof, .write = write_swallow, .llseek = seek_zero, .poll = poll_always,
+	.rwf = FOP_RWF_NOWAIT_READ | FOP_RWF_NOWAIT_WRITE,
 };
 static const struct file_ops zero_fops = {
 	.read = read_zeros, .write = write_swallow, .llseek = seek_zero, .poll = poll_always,
+	.rwf = FOP_RWF_NOWAIT_READ | FOP_RWF_NOWAIT_WRITE,
 };
 static const struct file_ops full_fops = {
 	.read = read_zeros, .write = write_full, .llseek = seek_zero, .poll = poll_always,

@@ -177,7 +177,7 @@ static struct file *console_file_direct(struct tty *tty)
 int console_open_for_init(struct task *t)
 {
 	struct file *f = NULL;
-	int err = vfs_open(t, AT_FDCWD, "/dev/console", O_RDWR, 0, &f);
+	int err = vfs_open(t, AT_FDCWD, "/dev/console", O_RDWR, 0, 0, &f);
 	if (err < 0) {
 		struct tty *tty = console_tty(0);
 		if (!tty) {

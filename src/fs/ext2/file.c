@@ -279,6 +279,7 @@ const struct file_ops ext2_file_fops = {
 	.host_fd = ext2_host_fd,
 	.release = ext2_release,
 	.fallocate = ext2_fallocate,
+	.rwf = FOP_RWF_NOWAIT_READ,   /* as ext4's: buffered writes refuse RWF_NOWAIT */
 };
 
 const struct file_ops ext2_special_fops = { 0 };

@@ -405,6 +405,9 @@ const struct file_ops hostfs_fops = {
 	.host_fd = hostfs_host_fd,
 	.release = hostfs_release,
 	.fallocate = hostfs_fallocate,
+	/* as the host's disk filesystems (ext4): a read never waits for long, buffered
+	 * writes refuse RWF_NOWAIT */
+	.rwf = FOP_RWF_NOWAIT_READ,
 };
 
 const struct file_ops hostfs_dir_fops = {

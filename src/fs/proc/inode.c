@@ -145,7 +145,7 @@ static long proc_readlink(struct inode *inode, char *buf, size_t len)
 static int proc_get_link_path(struct inode *inode, struct task *t, struct path *out)
 {
 	const struct proc_node *n = inode_node(inode);
-	return n->entry->get_path ? n->entry->get_path(n, t, out) : 1;
+	return n->entry->get_path ? n->entry->get_path(n, t, out) : LINK_TEXT;
 }
 
 /* Generates the whole text of n as reader sees it. */
@@ -289,6 +289,7 @@ static const struct file_ops proc_file_fops = {
 	.write = proc_file_write,
 	.llseek = proc_file_llseek,
 	.release = proc_file_release,
+	.rwf = FOP_RWF_READ_NONE | FOP_RWF_WRITE_NONE,   /* Linux's seq_file ->read and ->write */
 };
 
 static const struct file_ops proc_dir_fops = {

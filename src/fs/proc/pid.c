@@ -216,6 +216,14 @@ static int exe_readlink(const struct proc_node *n, struct task *reader, char *bu
 	return 0;
 }
 
+/* exe is a magic link in Linux (RESOLVE_NO_MAGICLINKS refuses it); here the path exec
+ * recorded is followed as text. */
+static int exe_get_path(const struct proc_node *n, struct task *reader, struct path *out)
+{
+	(void)n, (void)reader, (void)out;
+	return LINK_MAGIC_TEXT;
+}
+
 static int show_cgroup(struct proc_buf *b, const struct proc_node *n, struct task *reader)
 {
 	(void)n, (void)reader;
@@ -389,7 +397,6 @@ static const struct proc_dir task_dir = {
 
 #define FILE_ENTRY(n, m, fn) { .name = n, .mode = S_IFREG | (m), .show = fn }
 #define RW_ENTRY(n, fn, wfn) { .name = n, .mode = S_IFREG | 0644, .show = fn, .write = wfn }
-#define LINK_ENTRY(n, fn)    { .name = n, .mode = S_IFLNK | 0777, .readlink = fn }
 #define DIR_ENTRY(n, m, d)   { .name = n, .mode = S_IFDIR | (m), .dir = d }
 
 /* In Linux's order (fs/proc/base.c lists them so). A thread's directory has the same
@@ -408,7 +415,7 @@ static const struct proc_entry pid_entries[] = {
 	FILE_ENTRY("maps", 0444, proc_show_maps),
 	{ .name = "cwd", .mode = S_IFLNK | 0777, .readlink = cwd_readlink, .get_path = cwd_get_path },
 	{ .name = "root", .mode = S_IFLNK | 0777, .readlink = root_readlink, .get_path = root_get_path },
-	LINK_ENTRY("exe", exe_readlink),
+	{ .name = "exe", .mode = S_IFLNK | 0777, .readlink = exe_readlink, .get_path = exe_get_path },
 	FILE_ENTRY("mounts", 0444, proc_show_mounts),
 	FILE_ENTRY("mountinfo", 0444, proc_show_mountinfo),
 	FILE_ENTRY("cgroup", 0444, show_cgroup),

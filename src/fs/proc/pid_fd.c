@@ -94,9 +94,6 @@ mode_t proc_fd_link_mode(const struct proc_node *n)
 	return mode;
 }
 
-/* The kernel's O_LARGEFILE on x86-64 (the C library defines its own as 0 there). */
-#define KERNEL_O_LARGEFILE 0100000
-
 static int show_fdinfo(struct proc_buf *b, const struct proc_node *n, struct task *reader)
 {
 	struct task *t;
@@ -116,7 +113,7 @@ static int show_fdinfo(struct proc_buf *b, const struct proc_node *n, struct tas
 
 /* Opening /proc/<pid>/fd/N reaches the file itself, even one whose name is gone; a pipe
  * opens again. Other files without a path (sockets, anonymous inodes) are followed by
- * their text. */
+ * their text, still as a magic link. */
 static int fd_get_path(const struct proc_node *n, struct task *reader, struct path *out)
 {
 	struct task *t;
@@ -125,7 +122,7 @@ static int fd_get_path(const struct proc_node *n, struct task *reader, struct pa
 	if (err < 0)
 		return err;
 	if (!f->path.dentry || !f->path.mnt)
-		return pipe_proc_path(f, out);
+		return pipe_proc_path(f, out) == 1 ? LINK_MAGIC_TEXT : 0;
 	*out = f->path;
 	path_get(out);
 	return 0;

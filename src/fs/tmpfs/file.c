@@ -17,7 +17,7 @@ int tmpfs_memfd(struct inode *i)
 		return ti->memfd;
 	char name[48];
 	snprintf(name, sizeof(name), "tmpfs:%llu", (unsigned long long)i->ino);
-	int fd = memfd_create(name, MFD_CLOEXEC);
+	int fd = memfd_create(name, MFD_CLOEXEC | (TI(i)->sealable ? MFD_ALLOW_SEALING : 0));
 	if (fd < 0)
 		return errno == EMFILE || errno == ENFILE ? -ENOMEM : -errno;
 	if (i->size && ftruncate(fd, i->size) < 0) {
@@ -204,6 +204,7 @@ const struct file_ops tmpfs_file_fops = {
 	.host_fd = tmpfs_host_fd,
 	.fsync = tmpfs_fsync,
 	.fallocate = tmpfs_fallocate,
+	.seals = tmpfs_seals,
 };
 
 /* Symlinks and sockets opened with O_PATH: nothing to read or write. */

@@ -140,6 +140,8 @@ static int set_size(struct inode *i, off_t size)
 int tmpfs_setattr(struct inode *i, const struct iattr *a)
 {
 	struct timespec now = tmpfs_now();
+	if ((a->valid & ATTR_MODE) && TI(i)->seal_exec && ((i->mode ^ a->mode) & 0111))
+		return -EPERM;   /* F_SEAL_EXEC: the execute bits stay as they are */
 	if (a->valid & ATTR_SIZE) {
 		int err = set_size(i, a->size);
 		if (err < 0)

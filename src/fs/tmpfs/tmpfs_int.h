@@ -43,6 +43,10 @@ struct tmpfs_inode {
 	/* regular files */
 	int memfd;                   /* -1 while the file has never held data */
 	uint64_t pages;              /* pages charged to the superblock */
+	/* A memfd_create file with MFD_ALLOW_SEALING: its host memfd takes seals, so the
+	 * host refuses writes and writable shared mappings as Linux would. F_SEAL_EXEC,
+	 * which older hosts do not know, is kept here. */
+	bool sealable, seal_exec;
 	/* symlinks */
 	char *target;
 };
@@ -72,6 +76,9 @@ int tmpfs_setattr(struct inode *i, const struct iattr *a);
 /* file.c */
 /* The file's memfd, made on first need. */
 int tmpfs_memfd(struct inode *i);
+
+/* memfd.c: F_GET_SEALS and F_ADD_SEALS of regular files */
+long tmpfs_seals(struct file *f, bool add, unsigned seals);
 
 /* dir.c */
 /* Drops every entry below dir, for the unmount of the last instance. */
