@@ -17,20 +17,69 @@
 bool file_may_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 bool file_may_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
 
+/* Copies n bytes between kbuf and the guest's vectors, from byte off of them on. */
+static int iov_copy(struct task *t, const struct iovec *iov, unsigned long cnt, size_t off,
+		    char *kbuf, size_t n, bool to_guest)
+{
+	for (unsigned long i = 0; i < cnt && n; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		size_t m = iov[i].iov_len - off < n ? iov[i].iov_len - off : n;
+		unsigned long at = (unsigned long)iov[i].iov_base + off;
+		int err = to_guest ? guest_write(t, at, kbuf, m) : guest_read(t, kbuf, at, m);
+		if (err)
+			return err;
+		kbuf += m;
+		n -= m;
+		off = 0;
+	}
+	return 0;
+}
+
 /*
- * A disk request is served whole, a chunk at a time, each chunk parking its task while
- * the disk worker does it (fs/blkdev_file.c). The chunks already done survive the
+ * A disk transfer is served whole, as Linux's block devices serve one (mke2fs and
+ * e2fsck treat a short read as an error), a chunk at a time, each chunk parking the task
+ * while the disk worker does it (fs/blkdev_file.c). The bytes already moved survive the
  * retries in t->io_progress; the file position moved with them, a pread/pwrite offset
  * (a fresh copy of the argument at each retry) is moved here.
  */
-static size_t disk_progress(struct task *t, bool disk, off_t *pos)
+static long disk_transfer(struct task *t, struct file *f, const struct iovec *iov,
+			  unsigned long cnt, size_t len, off_t *pos, bool wr)
 {
-	size_t done = disk && t->retrying ? t->io_progress : 0;
+	off_t *p = pos ? pos : &f->pos;
+	size_t done = t->retrying ? t->io_progress : 0;
 
 	if (pos)
 		*pos += (off_t)done;
-	return done;
+	while (done < len) {
+		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
+		char *kbuf = malloc(chunk);
+		ssize_t n = 0;
+		if (!kbuf)
+			return done ? (long)done : -ENOMEM;
+		if (wr && iov_copy(t, iov, cnt, done, kbuf, chunk, false))
+			n = -EFAULT;
+		if (!n)
+			n = wr ? f->fops->write(f, kbuf, chunk, p) : f->fops->read(f, kbuf, chunk, p);
+		if (n > 0 && !wr && iov_copy(t, iov, cnt, done, kbuf, (size_t)n, true))
+			n = -EFAULT;
+		free(kbuf);
+		if (n == SYSRET_BLOCK) {
+			t->io_progress = done;
+			return SYSRET_BLOCK;
+		}
+		if (n < 0)
+			return done ? (long)done : n;
+		done += (size_t)n;
+		if ((size_t)n < chunk)
+			break;
+	}
+	return (long)done;
 }
+
+static bool is_disk(const struct file *f) { return f->inode && S_ISBLK(f->inode->mode); }
 
 /* One read into guest memory; pos NULL means the file position. */
 static long do_read(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
@@ -41,31 +90,20 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 		return sock_rw(t, f, buf, len, false, false);   /* one message */
 	if (!f->fops || !f->fops->read)
 		return f->inode && S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
-	/* a disk answers a whole request, as Linux's block devices do (mke2fs and e2fsck
-	 * treat a short read as an error); other files get at most one chunk */
-	bool whole = f->inode && S_ISBLK(f->inode->mode);
-	off_t *p = pos ? pos : &f->pos;
-	size_t done = disk_progress(t, whole, pos);
-	do {
-		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
-		char *kbuf = malloc(chunk ? chunk : 1);
-		if (!kbuf)
-			return done ? (long)done : -ENOMEM;
-		ssize_t n = f->fops->read(f, kbuf, chunk, p);
-		if (n > 0 && guest_write(t, buf + done, kbuf, (size_t)n) < 0)
-			n = -EFAULT;
-		free(kbuf);
-		if (n == SYSRET_BLOCK && whole) {
-			t->io_progress = done;   /* the chunks before this one are done */
-			return SYSRET_BLOCK;
-		}
-		if (n < 0)
-			return done ? (long)done : n;
-		done += (size_t)n;
-		if ((size_t)n < chunk)
-			break;
-	} while (whole && done < len);
-	return (long)done;
+	if (is_disk(f)) {
+		struct iovec one = { (void *)buf, len };
+		return disk_transfer(t, f, &one, 1, len, pos, false);
+	}
+	/* other files get at most one chunk */
+	size_t chunk = len > IO_CHUNK ? IO_CHUNK : len;
+	char *kbuf = malloc(chunk ? chunk : 1);
+	if (!kbuf)
+		return -ENOMEM;
+	ssize_t n = f->fops->read(f, kbuf, chunk, pos ? pos : &f->pos);
+	if (n > 0 && guest_write(t, buf, kbuf, (size_t)n) < 0)
+		n = -EFAULT;
+	free(kbuf);
+	return n;
 }
 
 /* RLIMIT_FSIZE on a regular file: a write crossing the limit is cut short at it, one
@@ -137,8 +175,11 @@ static long do_write(struct task *t, struct file *f, unsigned long buf, size_t l
 	}
 	if (!regular && !pos && !(f->flags & O_NONBLOCK) && f->inode && S_ISFIFO(f->inode->mode))
 		return write_all_blocking(t, f, buf, len);
-	bool disk = f->inode && S_ISBLK(f->inode->mode);
-	size_t done = disk_progress(t, disk, pos);
+	if (is_disk(f)) {
+		struct iovec one = { (void *)buf, len };
+		return disk_transfer(t, f, &one, 1, len, pos, true);
+	}
+	size_t done = 0;
 	do {
 		size_t chunk = len - done > IO_CHUNK ? IO_CHUNK : len - done;
 		char *kbuf = malloc(chunk ? chunk : 1);
@@ -151,16 +192,12 @@ static long do_write(struct task *t, struct file *f, unsigned long buf, size_t l
 		off_t *p = pos ? pos : &f->pos;
 		ssize_t n = f->fops->write(f, kbuf, chunk, p);
 		free(kbuf);
-		if (n == SYSRET_BLOCK && disk) {
-			t->io_progress = done;
-			return SYSRET_BLOCK;
-		}
 		if (n < 0)
 			return done ? (long)done : n;
 		done += (size_t)n;
 		if ((size_t)n < chunk)
 			break;
-	} while ((regular || disk) && done < len);
+	} while (regular && done < len);
 	return (long)done;
 }
 
@@ -223,6 +260,14 @@ static long vec_transfer(struct task *t, struct file *f, const struct iovec *iov
 			 off_t *pos, bool wr)
 {
 	long total = 0;
+	if (is_disk(f)) {   /* one whole transfer, resumable across parks */
+		size_t len = 0;
+		for (unsigned long i = 0; i < cnt; i++)
+			len += iov[i].iov_len;
+		if (!(wr ? file_may_write(f) : file_may_read(f)))
+			return -EBADF;
+		return disk_transfer(t, f, iov, cnt, len, pos, wr);
+	}
 	for (unsigned long i = 0; i < cnt; i++) {
 		if (!iov[i].iov_len)
 			continue;
