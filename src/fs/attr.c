@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "fs/vfs.h"
 #include "fs/fs_internal.h"
+#include "fs/notify/fsnotify.h"
 #include "signal/signal.h"
 
 static bool owner_or_capable(const struct task *t, const struct kstat *st)
@@ -71,10 +72,19 @@ int vfs_setattr(struct inode *inode, const struct iattr *ia)
 	return simple_setattr(inode, ia);
 }
 
-int vfs_chmod(struct task *t, struct mount *mnt, struct inode *inode, mode_t mode)
+/* Linux's notify_change(): the change, then its event. */
+static int notify_change(const struct path *p, struct inode *inode, const struct iattr *ia)
+{
+	int err = vfs_setattr(inode, ia);
+	if (err == 0)
+		fsnotify_change(p ? p->dentry : NULL, inode, ia->valid);
+	return err;
+}
+
+int vfs_chmod(struct task *t, const struct path *p, struct inode *inode, mode_t mode)
 {
 	struct kstat st;
-	int err = vfs_mnt_writable(mnt, inode);
+	int err = vfs_mnt_writable(p->mnt, inode);
 	if (err < 0 || (err = vfs_getattr(inode, &st)) < 0)
 		return err;
 	if (S_ISLNK(st.mode))
@@ -86,7 +96,7 @@ int vfs_chmod(struct task *t, struct mount *mnt, struct inode *inode, mode_t mod
 	if ((mode & S_ISGID) && !in_group_or_capable(t, st.gid))
 		mode &= ~S_ISGID;
 	struct iattr ia = { .valid = ATTR_MODE, .mode = (st.mode & S_IFMT) | mode };
-	return vfs_setattr(inode, &ia);
+	return notify_change(p, inode, &ia);
 }
 
 /* chown_ok()/chgrp_ok(): root may give files away; an owner may only move the file to
@@ -117,10 +127,10 @@ static mode_t chown_drop_setid(const struct task *t, const struct kstat *st, gid
 	return mode;
 }
 
-int vfs_chown(struct task *t, struct mount *mnt, struct inode *inode, uid_t uid, gid_t gid)
+int vfs_chown(struct task *t, const struct path *p, struct inode *inode, uid_t uid, gid_t gid)
 {
 	struct kstat st;
-	int err = vfs_mnt_writable(mnt, inode);
+	int err = vfs_mnt_writable(p->mnt, inode);
 	if (err < 0 || (err = vfs_getattr(inode, &st)) < 0)
 		return err;
 	if ((err = chown_permitted(t, &st, uid, gid)) < 0)
@@ -138,7 +148,7 @@ int vfs_chown(struct task *t, struct mount *mnt, struct inode *inode, uid_t uid,
 		ia.valid |= ATTR_MODE;
 		ia.mode = mode;
 	}
-	return vfs_setattr(inode, &ia);
+	return notify_change(p, inode, &ia);
 }
 
 static bool nsec_valid(long nsec)
@@ -170,14 +180,14 @@ static void utimes_attr(const struct timespec *times, struct iattr *ia)
  * times NULL (or both UTIME_NOW) is a "touch": write permission is enough. Any explicit
  * time needs the owner or root.
  */
-int vfs_utimes(struct task *t, struct mount *mnt, struct inode *inode, const struct timespec *times)
+int vfs_utimes(struct task *t, const struct path *p, struct inode *inode, const struct timespec *times)
 {
 	if (times && (!nsec_valid(times[0].tv_nsec) || !nsec_valid(times[1].tv_nsec)))
 		return -EINVAL;
 	if (times && times[0].tv_nsec == UTIME_NOW && times[1].tv_nsec == UTIME_NOW)
 		times = NULL;
 	struct kstat st;
-	int err = vfs_mnt_writable(mnt, inode);
+	int err = vfs_mnt_writable(p->mnt, inode);
 	if (err < 0 || (err = vfs_getattr(inode, &st)) < 0)
 		return err;
 	if (!owner_or_capable(t, &st)) {
@@ -188,7 +198,7 @@ int vfs_utimes(struct task *t, struct mount *mnt, struct inode *inode, const str
 	}
 	struct iattr ia = { 0 };
 	utimes_attr(times, &ia);
-	return vfs_setattr(inode, &ia);
+	return notify_change(p, inode, &ia);
 }
 
 /* inode_newsize_ok(): growing past RLIMIT_FSIZE raises SIGXFSZ. */
@@ -206,7 +216,8 @@ static int size_ok(struct task *t, const struct kstat *st, off_t size)
 }
 
 /* do_truncate(): f is the open file for ftruncate, NULL for truncate. */
-int vfs_do_truncate(struct task *t, struct inode *inode, struct file *f, off_t size)
+static int do_truncate(struct task *t, const struct path *p, struct inode *inode, struct file *f,
+		       off_t size)
 {
 	struct kstat st;
 	int err = vfs_getattr(inode, &st);
@@ -222,11 +233,24 @@ int vfs_do_truncate(struct task *t, struct inode *inode, struct file *f, off_t s
 		ia.mode = mode;
 	}
 	if (f && f->fops && f->fops->truncate) {
-		if ((err = f->fops->truncate(f, size)) < 0 || !(ia.valid & ATTR_MODE))
+		if ((err = f->fops->truncate(f, size)) < 0)
 			return err;
+		if (!(ia.valid & ATTR_MODE)) {
+			fsnotify_change(p->dentry, inode, ATTR_SIZE);
+			return 0;
+		}
 		ia.valid = ATTR_MODE;
+		if ((err = vfs_setattr(inode, &ia)) == 0)
+			fsnotify_change(p->dentry, inode, ATTR_SIZE | ATTR_MODE);
+		return err;
 	}
-	return vfs_setattr(inode, &ia);
+	return notify_change(p, inode, &ia);
+}
+
+int vfs_do_truncate(struct task *t, struct inode *inode, struct file *f, off_t size)
+{
+	static const struct path none;
+	return do_truncate(t, f ? &f->path : &none, inode, f, size);
 }
 
 int vfs_truncate(struct task *t, const struct path *p, off_t size)
@@ -239,7 +263,7 @@ int vfs_truncate(struct task *t, const struct path *p, off_t size)
 	int err = vfs_mnt_writable(p->mnt, inode);
 	if (err < 0 || (err = inode_permission(t, inode, MAY_WRITE)) < 0)
 		return err;
-	return vfs_do_truncate(t, inode, NULL, size);
+	return do_truncate(t, p, inode, NULL, size);
 }
 
 #ifndef FALLOC_FL_WRITE_ZEROES
@@ -291,5 +315,8 @@ int vfs_fallocate(struct task *t, struct file *f, int mode, off_t off, off_t len
 		return -EFBIG;   /* off + len would wrap: guest values, checked without overflow */
 	if (!f->fops || !f->fops->fallocate)
 		return -EOPNOTSUPP;
-	return f->fops->fallocate(f, mode, off, len);
+	err = f->fops->fallocate(f, mode, off, len);
+	if (err == 0)
+		fsnotify_modify(f);
+	return err;
 }

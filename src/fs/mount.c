@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <sys/statfs.h>
 #include "fs/blkdev.h"
+#include "fs/notify/fsnotify.h"
 #include "fs/vfs.h"
 
 #define MAX_FS_TYPES 32
@@ -238,7 +239,9 @@ int vfs_umount(struct task *t, const char *target, int flags)
 	m->parent->refcount--;
 	dentry_put(m->mountpoint);
 	dentry_put(m->root);
-	if (--m->sb->refcount == 0 && m->sb->kill)
+	if (--m->sb->refcount == 0)
+		fsnotify_unmount(m->sb);
+	if (m->sb->refcount == 0 && m->sb->kill)
 		m->sb->kill(m->sb);
 	free(m->source);
 	free(m->options);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "fs/vfs.h"
 #include "fs/fs_internal.h"
+#include "fs/notify/fsnotify.h"
 
 /* What the final component of a name is, as Linux classifies it. */
 enum last_type { LAST_NORM, LAST_DOT, LAST_DOTDOT, LAST_ROOT };
@@ -152,6 +153,8 @@ int vfs_mkdir(struct task *t, int dirfd, const char *name, mode_t mode)
 	struct inode *dir = np_dir(&np);
 	mode = mode & ~t->fs->umask & (0777 | S_ISVTX);
 	err = dir->iops && dir->iops->mkdir ? dir->iops->mkdir(dir, np.last, mode, &t->cred) : -EPERM;
+	if (err == 0)
+		fsnotify_create(dir, np.last, true);
 	path_put(&np.dir);
 	return err;
 }
@@ -188,6 +191,8 @@ int vfs_mknod(struct task *t, int dirfd, const char *name, mode_t mode, dev_t de
 	else
 		err = dir->iops->create(dir, np.last, type | (mode & 07777 & ~t->fs->umask),
 					device ? dev : 0, &t->cred, &inode);
+	if (err == 0)
+		fsnotify_create(dir, np.last, false);
 	inode_put(inode);
 	path_put(&np.dir);
 	return err;
@@ -203,6 +208,8 @@ int vfs_symlink(struct task *t, const char *target, int dirfd, const char *name)
 		return err;
 	struct inode *dir = np_dir(&np);
 	err = dir->iops && dir->iops->symlink ? dir->iops->symlink(dir, np.last, target, &t->cred) : -EPERM;
+	if (err == 0)
+		fsnotify_create(dir, np.last, false);
 	path_put(&np.dir);
 	return err;
 }
@@ -236,7 +243,10 @@ static int link_checked(struct task *t, const struct path *old, struct nameparen
 		return err;
 	if (!dir->iops || !dir->iops->link || S_ISDIR(inode->mode))
 		return -EPERM;
-	return dir->iops->link(inode, dir, np->last);
+	err = dir->iops->link(inode, dir, np->last);
+	if (err == 0)
+		fsnotify_link(dir, np->last, inode);
+	return err;
 }
 
 int vfs_link(struct task *t, const struct path *old, int newdirfd, const char *newname)
@@ -264,7 +274,10 @@ static int unlink_checked(struct task *t, const struct nameparent *np, struct in
 		return err;
 	if (is_mountpoint(np->dir.mnt, *victim))
 		return -EBUSY;
-	return dir->iops->unlink ? dir->iops->unlink(dir, np->last) : -EPERM;
+	err = dir->iops->unlink ? dir->iops->unlink(dir, np->last) : -EPERM;
+	if (err == 0)
+		fsnotify_remove(dir, np->last, *victim, false);
+	return err;
 }
 
 static int rmdir_checked(struct task *t, const struct nameparent *np, struct inode **victim)
@@ -283,7 +296,10 @@ static int rmdir_checked(struct task *t, const struct nameparent *np, struct ino
 		return err;
 	if (is_mountpoint(np->dir.mnt, *victim))
 		return -EBUSY;
-	return dir->iops->rmdir ? dir->iops->rmdir(dir, np->last) : -EPERM;
+	err = dir->iops->rmdir ? dir->iops->rmdir(dir, np->last) : -EPERM;
+	if (err == 0)
+		fsnotify_remove(dir, np->last, *victim, true);
+	return err;
 }
 
 /* Runs a removal's checks and the removal itself on the parent of name. */
@@ -391,6 +407,17 @@ static int rename_permission(struct task *t, struct rename_req *r)
 	return 0;
 }
 
+/* Linux's fsnotify_move() after vfs_rename: an exchange is two moves, each with its own
+ * cookie; a replaced file loses its name. */
+static void rename_notify(const struct rename_req *r)
+{
+	bool exchange = r->flags & RENAME_EXCHANGE;
+	fsnotify_move(np_dir(&r->from), r->from.last, np_dir(&r->to), r->to.last, r->old,
+		      exchange ? NULL : r->new);
+	if (exchange)
+		fsnotify_move(np_dir(&r->to), r->to.last, np_dir(&r->from), r->from.last, r->new, NULL);
+}
+
 static int rename_checked(struct task *t, struct rename_req *r)
 {
 	if (r->from.dir.mnt != r->to.dir.mnt)
@@ -408,8 +435,11 @@ static int rename_checked(struct task *t, struct rename_req *r)
 		return err;
 	if (is_mountpoint(r->from.dir.mnt, r->old) || (r->new && is_mountpoint(r->to.dir.mnt, r->new)))
 		return -EBUSY;
-	return np_dir(&r->from)->iops->rename(np_dir(&r->from), r->from.last, np_dir(&r->to),
-					      r->to.last, r->flags);
+	err = np_dir(&r->from)->iops->rename(np_dir(&r->from), r->from.last, np_dir(&r->to),
+					     r->to.last, r->flags);
+	if (err == 0)
+		rename_notify(r);
+	return err;
 }
 
 /* flags: RENAME_* already checked by the caller (renameat2 checks them first). */

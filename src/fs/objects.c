@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fs/locks.h"
+#include "fs/notify/fsnotify.h"
 #include "fs/vfs.h"
 
 struct inode *inode_new(struct super_block *sb, uint64_t ino, mode_t mode,
@@ -32,6 +33,7 @@ void inode_put(struct inode *i)
 {
 	if (!i || --i->refcount > 0)
 		return;
+	fsnotify_inode_put(i);   /* a file unlinked while in use is deleted now */
 	if (i->iops && i->iops->destroy)
 		i->iops->destroy(i);
 	free(i);
@@ -105,6 +107,8 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refcount > 0)
 		return;
+	if (f->notify_close)
+		fsnotify_close(f);
 	eventpoll_file_released(f);   /* epoll holds files weakly: drop its items first */
 	locks_file_released(f);       /* OFD and flock locks belong to the open file */
 	if (f->fops && f->fops->release)

@@ -5,6 +5,7 @@
 #include "fs/chrdev.h"
 #include "fs/vfs.h"
 #include "fs/fs_internal.h"
+#include "fs/notify/fsnotify.h"
 #include "fs/pipe.h"
 
 static int acc_mask(int flags)
@@ -14,6 +15,14 @@ static int acc_mask(int flags)
 	case O_WRONLY: return MAY_WRITE;
 	default: return MAY_READ | MAY_WRITE;
 	}
+}
+
+/* An open has succeeded: IN_OPEN now, IN_CLOSE_* at the last close (Linux 6.x sends
+ * IN_OPEN before an O_TRUNC's IN_MODIFY). */
+static void opened_notify(struct file *f)
+{
+	f->notify_close = true;
+	fsnotify_open(f);
 }
 
 int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out)
@@ -64,6 +73,7 @@ int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out)
 		inode_get(inode);
 		path_put(&f->path);
 	}
+	opened_notify(f);
 	if ((flags & O_TRUNC) && S_ISREG(inode->mode) && inode->iops && inode->iops->setattr) {
 		struct iattr ia = { .valid = ATTR_SIZE, .size = 0 };
 		err = inode->iops->setattr(inode, &ia);
@@ -71,6 +81,7 @@ int vfs_open_path(struct task *t, struct path *p, int flags, struct file **out)
 			file_put(f);
 			return err;
 		}
+		fsnotify_change(p->dentry, inode, ATTR_SIZE);
 	}
 	*out = f;
 	return 0;
@@ -89,6 +100,7 @@ static int create_at(struct task *t, struct path *parent, const char *name, mode
 	err = dir->iops->create(dir, name, S_IFREG | (mode & 07777 & ~t->fs->umask), 0, &t->cred, &inode);
 	if (err < 0)
 		return err;
+	fsnotify_create(dir, name, false);
 	out->mnt = parent->mnt;
 	out->dentry = dentry_new(name, parent->dentry, inode);
 	out->mnt->refcount++;
@@ -168,6 +180,7 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode
 		file_put(f);
 		return err;
 	}
+	opened_notify(f);
 	*out = f;
 	return 0;
 }

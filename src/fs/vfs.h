@@ -184,6 +184,7 @@ struct file {
 	int owner_type;          /* F_OWNER_TID (0, Linux's default), _PID or _PGRP */
 	pid_t owner_pid;
 	int owner_sig;
+	bool notify_close;       /* opened by name: IN_CLOSE_* when the last reference goes */
 };
 
 struct files_struct {
@@ -298,12 +299,13 @@ int vfs_rename(struct task *t, int olddirfd, const char *oldname, int newdirfd,
 void vfs_init_owner(const struct inode *dir, mode_t *mode, const struct cred *cred,
 		    uid_t *uid, gid_t *gid);
 
-/* attribute changes (attr.c); mnt is NULL for anonymous files */
+/* attribute changes (attr.c): p is the path the file was reached by, for its mount and
+ * name; both are NULL for anonymous files */
 int vfs_setattr(struct inode *inode, const struct iattr *ia);  /* unchecked */
-int vfs_chmod(struct task *t, struct mount *mnt, struct inode *inode, mode_t mode);
-int vfs_chown(struct task *t, struct mount *mnt, struct inode *inode, uid_t uid, gid_t gid);
+int vfs_chmod(struct task *t, const struct path *p, struct inode *inode, mode_t mode);
+int vfs_chown(struct task *t, const struct path *p, struct inode *inode, uid_t uid, gid_t gid);
 /* times: NULL means now; UTIME_NOW / UTIME_OMIT as utimensat(2) */
-int vfs_utimes(struct task *t, struct mount *mnt, struct inode *inode, const struct timespec *times);
+int vfs_utimes(struct task *t, const struct path *p, struct inode *inode, const struct timespec *times);
 int vfs_truncate(struct task *t, const struct path *p, off_t size);
 /* The size change itself, with RLIMIT_FSIZE; f is the file for ftruncate or NULL. */
 int vfs_do_truncate(struct task *t, struct inode *inode, struct file *f, off_t size);

@@ -27,7 +27,7 @@ static long do_fchmodat(struct task *t, int dirfd, unsigned long upath, mode_t m
 	int err = resolve_at(t, dirfd, upath, 0, &p);
 	if (err < 0)
 		return err;
-	err = vfs_chmod(t, p.mnt, p.dentry->inode, mode);
+	err = vfs_chmod(t, &p, p.dentry->inode, mode);
 	path_put(&p);
 	return err;
 }
@@ -40,7 +40,7 @@ long sys_fchmod(struct task *t, struct syscall_args *a)
 	struct file *f = fd_get_real(t, (int)a->a[0]);
 	if (!f)
 		return -EBADF;
-	return vfs_chmod(t, f->path.mnt, f->inode, (mode_t)a->a[1]);
+	return vfs_chmod(t, &f->path, f->inode, (mode_t)a->a[1]);
 }
 
 /* ---- chown ---------------------------------------------------------------------- */
@@ -53,7 +53,7 @@ static long do_fchownat(struct task *t, int dirfd, unsigned long upath, uid_t ui
 	int err = resolve_at(t, dirfd, upath, flags, &p);
 	if (err < 0)
 		return err;
-	err = vfs_chown(t, p.mnt, p.dentry->inode, uid, gid);
+	err = vfs_chown(t, &p, p.dentry->inode, uid, gid);
 	path_put(&p);
 	return err;
 }
@@ -76,7 +76,7 @@ long sys_fchown(struct task *t, struct syscall_args *a)
 	struct file *f = fd_get_real(t, (int)a->a[0]);
 	if (!f)
 		return -EBADF;
-	return vfs_chown(t, f->path.mnt, f->inode, (uid_t)a->a[1], (gid_t)a->a[2]);
+	return vfs_chown(t, &f->path, f->inode, (uid_t)a->a[1], (gid_t)a->a[2]);
 }
 
 /* ---- times ---------------------------------------------------------------------- */
@@ -91,7 +91,7 @@ static long do_utimes(struct task *t, int dirfd, unsigned long upath, const stru
 		struct file *f = fd_get_real(t, dirfd);
 		if (!f)
 			return -EBADF;
-		return vfs_utimes(t, f->path.mnt, f->inode, times);
+		return vfs_utimes(t, &f->path, f->inode, times);
 	}
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -99,7 +99,7 @@ static long do_utimes(struct task *t, int dirfd, unsigned long upath, const stru
 	int err = resolve_at(t, dirfd, upath, flags, &p);
 	if (err < 0)
 		return err;
-	err = vfs_utimes(t, p.mnt, p.dentry->inode, times);
+	err = vfs_utimes(t, &p, p.dentry->inode, times);
 	path_put(&p);
 	return err;
 }

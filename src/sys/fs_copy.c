@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <stdlib.h>
+#include "fs/notify/fsnotify.h"
 #include "fs/pipe.h"
 #include "fs/vfs.h"
 #include "sys/syscalls.h"
@@ -25,8 +26,8 @@ static bool is_type(struct file *f, mode_t type)
  * advance by what out took, so nothing read is lost. A blocking output with nothing
  * moved yet parks the caller (the retry starts over: nothing has changed).
  */
-static long copy_through_buffer(struct file *in, off_t *in_pos, struct file *out,
-				off_t *out_pos, size_t count)
+static long copy_chunks(struct file *in, off_t *in_pos, struct file *out, off_t *out_pos,
+			size_t count)
 {
 	size_t done = 0;
 	char *buf = malloc(count < COPY_CHUNK ? (count ? count : 1) : COPY_CHUNK);
@@ -57,6 +58,19 @@ static long copy_through_buffer(struct file *in, off_t *in_pos, struct file *out
 	}
 	free(buf);
 	return (long)done;
+}
+
+/* As Linux's sendfile and copy_file_range, a copy that moved bytes is an IN_ACCESS of
+ * its input and an IN_MODIFY of its output. */
+static long copy_through_buffer(struct file *in, off_t *in_pos, struct file *out,
+				off_t *out_pos, size_t count)
+{
+	long n = copy_chunks(in, in_pos, out, out_pos, count);
+	if (n > 0) {
+		fsnotify_access(in);
+		fsnotify_modify(out);
+	}
+	return n;
 }
 
 /*

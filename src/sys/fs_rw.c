@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
+#include "fs/notify/fsnotify.h"
 #include "fs/vfs.h"
 #include "signal/signal.h"
 #include "net/sock.h"
@@ -136,12 +137,25 @@ static long do_write(struct task *t, struct file *f, unsigned long buf, size_t l
 	return (long)done;
 }
 
+/* Linux's vfs_read/vfs_write: a call that moved bytes is one IN_ACCESS or IN_MODIFY,
+ * however many vectors or chunks it took. */
+static long notify_rw(struct file *f, long n, bool wr)
+{
+	if (n > 0) {
+		if (wr)
+			fsnotify_modify(f);
+		else
+			fsnotify_access(f);
+	}
+	return n;
+}
+
 long sys_read(struct task *t, struct syscall_args *a)
 {
 	struct file *f = fd_get(t, (int)a->a[0]);
 	if (!f)
 		return -EBADF;
-	return do_read(t, f, a->a[1], a->a[2], NULL);
+	return notify_rw(f, do_read(t, f, a->a[1], a->a[2], NULL), false);
 }
 
 long sys_write(struct task *t, struct syscall_args *a)
@@ -149,7 +163,7 @@ long sys_write(struct task *t, struct syscall_args *a)
 	struct file *f = fd_get(t, (int)a->a[0]);
 	if (!f)
 		return -EBADF;
-	return do_write(t, f, a->a[1], a->a[2], NULL);
+	return notify_rw(f, do_write(t, f, a->a[1], a->a[2], NULL), true);
 }
 
 bool file_seekable(struct file *f)
@@ -171,7 +185,7 @@ static long do_pio(struct task *t, struct syscall_args *a, bool wr)
 	if (!file_seekable(f))
 		return -ESPIPE;
 	off_t pos = (off_t)a->a[3];
-	return wr ? do_write(t, f, a->a[1], a->a[2], &pos) : do_read(t, f, a->a[1], a->a[2], &pos);
+	return notify_rw(f, wr ? do_write(t, f, a->a[1], a->a[2], &pos) : do_read(t, f, a->a[1], a->a[2], &pos), wr);
 }
 
 long sys_pread64(struct task *t, struct syscall_args *a) { return do_pio(t, a, false); }
@@ -218,13 +232,13 @@ static long do_vec(struct task *t, struct file *f, unsigned long iovp, unsigned 
 long sys_readv(struct task *t, struct syscall_args *a)
 {
 	struct file *f = fd_get(t, (int)a->a[0]);
-	return f ? do_vec(t, f, a->a[1], a->a[2], NULL, false) : -EBADF;
+	return f ? notify_rw(f, do_vec(t, f, a->a[1], a->a[2], NULL, false), false) : -EBADF;
 }
 
 long sys_writev(struct task *t, struct syscall_args *a)
 {
 	struct file *f = fd_get(t, (int)a->a[0]);
-	return f ? do_vec(t, f, a->a[1], a->a[2], NULL, true) : -EBADF;
+	return f ? notify_rw(f, do_vec(t, f, a->a[1], a->a[2], NULL, true), true) : -EBADF;
 }
 
 /* preadv/pwritev: vectors at an explicit offset (the high word of pos_h is unused on
@@ -237,7 +251,7 @@ static long do_pvec(struct task *t, struct syscall_args *a, bool wr)
 	off_t pos = (off_t)a->a[3];
 	if (pos < 0)
 		return -EINVAL;
-	return do_vec(t, f, a->a[1], a->a[2], &pos, wr);
+	return notify_rw(f, do_vec(t, f, a->a[1], a->a[2], &pos, wr), wr);
 }
 
 long sys_preadv(struct task *t, struct syscall_args *a) { return do_pvec(t, a, false); }

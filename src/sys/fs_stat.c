@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "fs/notify/fsnotify.h"
 #include "fs/vfs.h"
 #include "sys/syscalls.h"
 
@@ -173,6 +174,7 @@ long sys_getdents64(struct task *t, struct syscall_args *a)
 	if (!s.buf)
 		return -ENOMEM;
 	int err = f->fops->iterate(f, &s.base);
+	fsnotify_access(f);   /* Linux's iterate_dir: every read of a directory, even at its end */
 	long r;
 	if (err < 0)
 		r = err;

@@ -35,6 +35,11 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(pipe2, pipe2, SC_FULL),
 	E(fcntl, fcntl, SC_PARTIAL, "record and OFD locks; F_SETOWN/F_SETSIG recorded, no SIGIO; no leases; F_NOTIFY EINVAL"),
 	E(flock, flock, SC_FULL),
+	/* fs: change notification (fs/notify/) */
+	E(inotify_init, inotify_init, SC_FULL),
+	E(inotify_init1, inotify_init1, SC_FULL),
+	E(inotify_add_watch, inotify_add_watch, SC_PARTIAL, "events of an open file renamed since carry the name it was opened by"),
+	E(inotify_rm_watch, inotify_rm_watch, SC_FULL),
 	/* fs: copies between files (fs_copy.c) */
 	E(sendfile, sendfile, SC_PARTIAL, "into a pipe any readable input (Linux refuses devices without splice_read, e.g. /dev/null)"),
 	E(copy_file_range, copy_file_range, SC_FULL),
@@ -259,10 +264,6 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(add_key, add_key, SC_STUB, "ENOSYS: no key retention service (CONFIG_KEYS=n)"),
 	E(request_key, request_key, SC_STUB, "ENOSYS: no key retention service (CONFIG_KEYS=n)"),
 	E(keyctl, keyctl, SC_STUB, "ENOSYS: no key retention service (CONFIG_KEYS=n)"),
-	E(inotify_init, inotify_init, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n): tail -f polls"),
-	E(inotify_init1, inotify_init1, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n): tail -f polls"),
-	E(inotify_add_watch, inotify_add_watch, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n)"),
-	E(inotify_rm_watch, inotify_rm_watch, SC_STUB, "ENOSYS (CONFIG_INOTIFY_USER=n)"),
 };
 
 const size_t syscall_table_size = SYSCALL_MAX;

@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "fs/notify/fsnotify.h"
 #include "fs/vfs.h"
 #include "ipc/ipc.h"
 #include "kernel/kernel.h"
@@ -104,6 +105,8 @@ static ssize_t read_at(struct file *f, void *buf, size_t len, off_t off)
 			break;
 		done += (size_t)n;
 	}
+	if (done)
+		fsnotify_access(f);   /* Linux's kernel_read() of the image */
 	return (ssize_t)done;
 }
 

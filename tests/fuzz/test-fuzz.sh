@@ -26,6 +26,12 @@ printf 'OOOM\0\0\0\2' >"$corpus/v2-short"
 printf '\xbe\xba\xfe\xca\x02\0\0\0\x07\0\0\0version' >"$corpus/mconsole-version"
 printf '\xbe\xba\xfe\xca\x02\0\0\0\x02\0\0\0\0\0\0\0' >"$corpus/mconsole-hang"
 printf '\xbe\xba\xfe\xca\0\0\0\0\x02\0\0\0\x02\0\0\0\0\0\0\0\0\0\0\0' >"$corpus/mconsole-hang24"
+# humfs metadata lines (first byte even) and superblocks (odd), as humfsify writes them
+printf '\0493 0 0\n' >"$corpus/humfs-dir"
+printf '\0420 0 0 c 1 3\n' >"$corpus/humfs-chardev"
+printf '\0002541 0 42 s\n' >"$corpus/humfs-socket"
+printf '\1version 2\nmetadata shadow_fs\nused 16384\ntotal 1048576\n' >"$corpus/humfs-super"
+printf '\1version 1\nused 0\ntotal 10\n' >"$corpus/humfs-super-v1"
 
 for bin in build/fuzz/fuzz_*; do
 	name=${bin##*/}

@@ -90,7 +90,11 @@ fi
 # ---- build (in parallel, skipping up-to-date binaries) ---------------------
 build_one() {
 	local n=$1 src=$SRC/$1.c bin=$OUT/$1
-	if [ -x "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt "$SRC/check.h" ]; then
+	local h fresh=1
+	for h in "$src" "$SRC"/*.h; do   # check.h and the helpers some programs share
+		[ "$bin" -nt "$h" ] || fresh=0
+	done
+	if [ -x "$bin" ] && [ $fresh = 1 ]; then
 		return 0
 	fi
 	gcc -static -O1 -pthread -Wall -o "$bin" "$src" >"$TMP/$n.cc" 2>&1 ||

@@ -73,6 +73,16 @@ out=$(cd "$H/ours" && "$HUMFSIFY" nobody nogroup 1K); [[ $out == "Current disk u
 # superblock rewritten by the failed runs? they must leave it alone
 grep -qx 'total 1048576' "$H/ours/superblock" || { cp "$H/ours/superblock" "$TMPDIR/sb.bad"; printf 'version 2\nmetadata shadow_fs\nused 65536\ntotal 1048576\n' >"$H/ours/superblock"; fail humfs/humfsify-failure-keeps-superblock "$(cat "$TMPDIR/sb.bad")"; }
 
+# On a terminal, a large tree shows a running count.
+mkdir -p "$H/many/data"; for i in $(seq 600); do : >"$H/many/data/f$i"; done
+if command -v script >/dev/null; then
+	out=$(cd "$H/many" && script -qec "$HUMFSIFY nobody nogroup 10M" /dev/null | tr '\r' '\n')
+	grep -qx 'humfsify: 601 files, done' <<<"$out" && pass humfs/humfsify-progress \
+		|| fail humfs/humfsify-progress "$(tail -c 200 <<<"$out")"
+else
+	skip humfs/humfsify-progress "no script(1)"
+fi
+
 mkdir -p "$H/small/data"; humfsify_in "$H/small" "$HUMFSIFY" nobody nogroup 64K
 mkdir -p "$H/plain"; chmod 777 "$H/plain"
 # damaged trees
@@ -133,7 +143,7 @@ check humfs/enospc-fills 'small-size: 61440'
 check humfs/enospc-append 'small-append: refused'
 check humfs/df-full 'small-df-full: 64 64 0 100% /m3'
 check humfs/df-after-rm 'small-df-after: 64 4 60 6% /m3'
-check humfs/statfs-magic 'small-type: 48554d46'
+check humfs/statfs-magic 'small-type: c0ffee'
 for t in nosuper badsuper v1super nodata noarg; do check "humfs/refuses-$t" "bad-$t: refused"; done
 check humfs/damaged-others-fine 'damaged-good: readable'
 check humfs/damaged-no-metadata 'damaged-nometa: Input/output error'

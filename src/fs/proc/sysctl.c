@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/mem/mem.h"
+#include "fs/notify/inotify.h"
 #include "fs/proc/internal.h"
 #include "kernel/printk.h"
 #include "kernel/utsname.h"
@@ -204,8 +205,33 @@ static int show_uuid(struct proc_buf *b, const struct proc_node *n, struct task 
 			       .data = &(struct sysctl_int){ &(var), lo, hi } }
 #define DIR(n, d)            { .name = n, .mode = S_IFDIR | 0555, .dir = &(d) }
 
+static int show_max_user_watches(struct proc_buf *b, const struct proc_node *n, struct task *r)
+{
+	(void)n, (void)r;
+	proc_printf(b, "%d\n", inotify_max_user_watches());
+	return 0;
+}
+
+static int write_max_user_watches(const struct proc_node *n, struct task *w, const char *buf, size_t len)
+{
+	(void)n, (void)w;
+	long v;
+	if (parse_int(buf, len, &v) < 0 || v < 0 || v > 0x7fffffff)
+		return -EINVAL;
+	inotify_set_max_user_watches((int)v);
+	return 0;
+}
+
+static const struct proc_entry inotify_entries[] = {
+	INT("max_queued_events", inotify_max_queued_events, 0, 0x7fffffff),
+	INT("max_user_instances", inotify_max_user_instances, 0, 0x7fffffff),
+	RW("max_user_watches", show_max_user_watches, write_max_user_watches),
+};
+static const struct proc_dir inotify_dir = { inotify_entries, ARRAY_SIZE(inotify_entries), PROC_BASE_SYS + 0x50, NULL, NULL, NULL };
+
 static const struct proc_entry fs_entries[] = {
 	RW("file-max", show_file_max, write_file_max),
+	DIR("inotify", inotify_dir),
 	INT("nr_open", nr_open, 1024, 1073741816),
 };
 static const struct proc_dir fs_dir = { fs_entries, ARRAY_SIZE(fs_entries), PROC_BASE_SYS + 0x10, NULL, NULL, NULL };

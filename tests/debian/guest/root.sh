@@ -68,6 +68,10 @@ check hostname "debian" "$(hostname)"
 check uname "Linux x86_64" "$(uname -sm)"
 check nproc "1" "$(nproc)"
 check flock "locked" "$(flock lk -c 'flock -n lk -c true && echo free || echo locked')"
+# coreutils tail follows with inotify: -s 30 would make a polling tail wait 30 s
+: >tf
+check tail-f-inotify "one two" "$(tail -s 30 -f tf >tf.out 2>&1 & p=$!; sleep 0.3; echo one >>tf; sleep 0.3; echo two >>tf; sleep 0.5; kill $p; xargs <tf.out)"
+check tail-F-rotate "a b" "$(echo a >tr; tail -s 30 -n +1 -F tr >tr.out 2>/dev/null & p=$!; sleep 0.3; mv tr tr.1; echo b >tr; sleep 0.8; kill $p; xargs <tr.out)"
 
 # --- findutils, grep, sed, mawk ----------------------------------------------------------
 check find "./d/hard ./d/link ./d/sub/a" "$(find ./d \( -type f -o -type l \) | sort | xargs)"
