@@ -46,7 +46,7 @@ check() {   # NAME LINE: the guest printed exactly LINE
 
 # ---- plain hostfs, no jail ----
 H=$TMPDIR/h
-mkdir -p "$H/home/own" "$H/home/pub" "$H/home/special" "$H/ro" "$H/sync"
+mkdir -p "$H/home/own" "$H/home/pub" "$H/home/special" "$H/ro" "$H/sync" "$H/sp ace,c"
 echo from-the-host >"$H/home/marker"
 chmod 1777 "$H/home/pub"
 echo ro-data >"$H/ro/file"
@@ -123,6 +123,13 @@ check hostfs/ro-read 'ro-read: ro-data'
 for op in write create unlink chmod mkdir truncate; do check "hostfs/ro-$op" "ro-$op: EROFS"; done
 [ "$(cat "$H/ro/file")" = ro-data ] && [ "$(stat -c %a "$H/ro/file")" = 644 ] && [ ! -e "$H/ro/new" ] \
 	&& pass hostfs/ro-host-unchanged || fail hostfs/ro-host-unchanged "$(ls -l "$H/ro" | tr '\n' '|')"
+esc="$H/sp\\040ace\\054c"
+check hostfs/proc-mounts-flags \
+	"mounts-flags: none /ro hostfs rw,dirsync,nosuid,nodev,noexec,noatime,nodiratime,$esc 0 0"
+check hostfs/mountinfo-flags "mountinfo-flags: rw,nosuid,nodev,noexec,noatime,nodiratime - rw,dirsync,$esc"
+check hostfs/proc-mounts-flags-remount-ro \
+	"mounts-flags-remount-ro: none /ro hostfs ro,dirsync,nosuid,nodev,noexec,noatime,nodiratime,$esc 0 0"
+check hostfs/proc-mounts-strictatime "mounts-strictatime: none /ro hostfs rw,$H/ro 0 0"
 check hostfs/sync-mount 'sync-mount: ok'
 check hostfs/proc-mounts-sync "mounts-sync: none /sy hostfs rw,sync,relatime,$H/sync 0 0"
 check hostfs/sync-acked 'mounted-acked: yes'

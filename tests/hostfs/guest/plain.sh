@@ -54,6 +54,18 @@ echo "ro-mkdir: $(/hfs mkdir /ro/dir)"
 echo "ro-truncate: $(/hfs truncate /ro/file 0)"
 umount /ro
 
+# The mount's flags and the filesystem's in Linux's order, in /proc/mounts and mountinfo
+# (whose " - " parts them); a space or comma in the host directory is escaped.
+mount none /ro -t hostfs -o "noatime,nodiratime,nosuid,nodev,noexec,dirsync,$H/sp ace,c"
+grep ' /ro ' /proc/mounts | sed 's/^/mounts-flags: /'
+awk '$5 == "/ro" {print "mountinfo-flags: " $6 " - " $NF}' /proc/self/mountinfo
+mount -o remount,ro /ro
+grep ' /ro ' /proc/mounts | sed 's/^/mounts-flags-remount-ro: /'
+umount /ro
+mount none /ro -t hostfs -o "strictatime,$H/ro"
+grep ' /ro ' /proc/mounts | sed 's/^/mounts-strictatime: /'
+umount /ro
+
 # sync: the data is in the host file while the file is still open; the host side reads
 # it between "written" and its "ack".
 wait_ack() {   # NAME: the host saw NAME's data
