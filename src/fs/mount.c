@@ -53,6 +53,40 @@ int fs_statfs_default(struct super_block *sb, struct statfs *st)
 	return 0;
 }
 
+static size_t put_at(char *buf, size_t len, size_t at, const char *s)
+{
+	for (; *s; s++, at++)
+		if (at + 1 < len)
+			buf[at] = *s;
+	return at;
+}
+
+size_t vfs_show_option(char *buf, size_t len, size_t at, const char *opt)
+{
+	at = put_at(buf, len, at, ",");
+	for (; *opt; opt++) {
+		char esc[5] = { *opt, '\0' };
+		if (strchr(",= \t\n\\", *opt))
+			snprintf(esc, sizeof(esc), "\\%03o", (unsigned char)*opt);
+		at = put_at(buf, len, at, esc);
+	}
+	if (len)
+		buf[at < len ? at : len - 1] = '\0';
+	return at;
+}
+
+/* The per-mount flags of a mount(2) call, as Linux keeps them: relatime unless noatime
+ * is asked for, and neither with strictatime; nodiratime goes with any of them. */
+static unsigned long mnt_flags(unsigned long ms)
+{
+	unsigned long f = ms & (MNT_FLAGS & ~MS_RELATIME);
+	if (!(ms & MS_NOATIME))
+		f |= MS_RELATIME;
+	if (ms & MS_STRICTATIME)
+		f &= ~(MS_RELATIME | MS_NOATIME);
+	return f;
+}
+
 static struct mount *mount_new(struct super_block *sb, const char *source, unsigned long flags,
 			       const char *data)
 {
@@ -61,7 +95,7 @@ static struct mount *mount_new(struct super_block *sb, const char *source, unsig
 	m->root = dentry_new("/", NULL, inode_get(sb->root));
 	m->source = xstrdup(source ? source : "none");
 	m->options = xstrdup(data ? data : "");
-	m->flags = flags;
+	m->flags = mnt_flags(flags);
 	sb->refcount++;
 	return m;
 }
@@ -76,7 +110,7 @@ static int do_fs_mount(const char *fstype, const char *source, unsigned long fla
 	if (err < 0)
 		return err;
 	(*sb)->type = type;
-	(*sb)->flags |= flags & (MS_RDONLY | MS_SYNCHRONOUS | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	(*sb)->flags = ((*sb)->flags | flags) & SB_FLAGS;
 	return 0;
 }
 
@@ -175,8 +209,13 @@ static int remount(struct path *target, unsigned long flags, const char *data)
 		if (err < 0)
 			return err;
 	}
-	m->flags = (m->flags & ~(MS_RDONLY | MS_SYNCHRONOUS)) | (flags & (MS_RDONLY | MS_SYNCHRONOUS));
-	m->sb->flags = (m->sb->flags & ~(MS_RDONLY | MS_SYNCHRONOUS)) | (flags & (MS_RDONLY | MS_SYNCHRONOUS));
+	/* Linux's do_remount: the mount's flags are replaced, but for atime's when none is
+	 * given; the super_block's that a remount may change (MS_RMT_MASK) are replaced. */
+	unsigned long mf = mnt_flags(flags);
+	if (!(flags & (MNT_ATIME_FLAGS | MS_STRICTATIME)))
+		mf = (mf & ~MNT_ATIME_FLAGS) | (m->flags & MNT_ATIME_FLAGS);
+	m->flags = mf;
+	m->sb->flags = (m->sb->flags & ~MS_RMT_MASK) | (flags & MS_RMT_MASK & SB_FLAGS);
 	if (data && *data) {
 		free(m->options);
 		m->options = xstrdup(data);
@@ -258,25 +297,4 @@ int vfs_umount(struct task *t, const char *target, int flags)
 	free(m->options);
 	free(m);
 	return 0;
-}
-
-size_t vfs_format_mounts(struct task *t, char *buf, size_t len)
-{
-	size_t n = 0;
-	struct list_head *p;
-	list_for_each(p, &mount_list) {
-		struct mount *m = list_entry(p, struct mount, link);
-		char where[PATH_MAX];
-		struct path mp = { m, m->root };
-		if (path_to_string(t, &mp, where, sizeof(where)) < 0)
-			continue;
-		int w = snprintf(buf + n, len - n, "%s %s %s %s%s%s%s 0 0\n", m->source, where,
-				 m->sb->type->name, (m->flags & MS_RDONLY) ? "ro" : "rw",
-				 (m->flags & MS_SYNCHRONOUS) ? ",sync" : "",
-				 *m->options ? "," : "", m->options);
-		if (w < 0 || (size_t)w >= len - n)
-			break;
-		n += (size_t)w;
-	}
-	return n;
 }

@@ -142,6 +142,10 @@ struct super_block {
 	/* sync/syncfs: write out what the filesystem holds in memory and flush its disk
 	 * (NULL: everything is written through already) */
 	int (*sync)(struct super_block *sb);
+	/* /proc/mounts and mountinfo: the filesystem's own options, each as ",opt" (Linux's
+	 * show_options, vfs_show_option escapes one). Returns the length the text needs, as
+	 * snprintf does. NULL: the mount's data as it was given. */
+	size_t (*show_options)(const struct super_block *sb, char *buf, size_t len);
 	void (*kill)(struct super_block *sb);
 	int refcount;
 };
@@ -180,7 +184,7 @@ struct mount {
 	struct mount *parent;        /* NULL for the root mount */
 	struct dentry *mountpoint;   /* in parent */
 	char *source;
-	unsigned long flags;
+	unsigned long flags;         /* MNT_FLAGS: Linux's per-mount flags, as MS_* bits */
 	char *options;
 	struct list_head link;
 	int refcount;
@@ -257,8 +261,15 @@ int vfs_kern_mount(const char *fstype, const char *data, struct mount **out);
 extern struct list_head mount_list;
 extern struct mount *root_mount;
 dev_t vfs_anon_dev(void);
-/* /proc/mounts lines */
-size_t vfs_format_mounts(struct task *t, char *buf, size_t len);
+/* What a mount keeps of mount(2)'s flags (Linux's MNT_* flags), and what its
+ * super_block keeps (SB_*): sync and the rest are the filesystem's, for all its mounts. */
+#define MNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MNT_ATIME_FLAGS)
+#define MNT_ATIME_FLAGS (MS_NOATIME | MS_NODIRATIME | MS_RELATIME)
+#define SB_FLAGS (MS_RDONLY | MS_SYNCHRONOUS | MS_MANDLOCK | MS_DIRSYNC | MS_LAZYTIME)
+/* Appends ",opt" to the len bytes at buf, which hold at bytes already, escaping what
+ * would break the options field apart (, = space tab newline backslash, as \ooo);
+ * returns the length the text needs, so a caller can chain calls and see truncation. */
+size_t vfs_show_option(char *buf, size_t len, size_t at, const char *opt);
 
 /* path walk */
 #define LOOKUP_FOLLOW    0x1   /* follow a trailing symlink */

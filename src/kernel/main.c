@@ -99,7 +99,9 @@ static void mount_early(struct task *t)
 /*
  * The root: root=/dev/ubda is the default when ubda= (ubd0=) is given, as in UML; a
  * root on a disk gets its type detected unless rootfstype= names one, and hostfs's
- * default rootflags (a host directory) mean nothing to it.
+ * default rootflags (a host directory) mean nothing to it. A root without a device
+ * (hostfs, humfs) is mounted from the root= name less its /dev/, as Linux's
+ * mount_nodev_root does: /proc/mounts shows root=/dev/root as "root".
  */
 static void mount_root(void)
 {
@@ -112,7 +114,8 @@ static void mount_root(void)
 	if (on_disk && !opts.rootflags_given)
 		flags = "";
 	unsigned long mflags = opts.read_only ? MS_RDONLY : 0;
-	int err = vfs_mount_root(fstype, root, mflags, flags);
+	const char *source = !on_disk && strncmp(root, "/dev/", 5) == 0 ? root + 5 : root;
+	int err = vfs_mount_root(fstype, source, mflags, flags);
 	if (err < 0)
 		panic("VFS: Unable to mount root fs (%s on %s): error %d", fstype ? fstype : "any type",
 		      on_disk ? root : flags, -err);

@@ -61,7 +61,7 @@ check humfs-debian/book-humfs-rm 'humfs-rm: ok'
 check humfs-debian/book-humfs-mknod 'humfs-mknod: block special file 62 0'
 check humfs-debian/root-owned-setuid 'root-owner: root:root -rwsr-xr-x'
 check humfs-debian/root-df-total 'root-df: 4194304'
-check humfs-debian/root-mount "root-mount: /dev/root / humfs rw,$hum 0 0"
+check humfs-debian/root-mount "root-mount: root / humfs rw,relatime,$hum 0 0"
 [ "$(stat -c %U "$hum/data/usr/bin/su")" = nobody ] && pass humfs-debian/host-files-unprivileged \
 	|| fail humfs-debian/host-files-unprivileged "$(stat -c %U "$hum/data/usr/bin/su")"
 "$UMLINUX_TOP/tests/humfs/check-tree.py" "$hum" >"$TMPDIR/check.out" && pass humfs-debian/tree-consistent \

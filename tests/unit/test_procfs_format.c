@@ -266,7 +266,8 @@ static void test_sigmasks_from_actions(void **state)
 	assert_int_equal(cgt, (1ULL << (SIGCHLD - 1)) | (1ULL << 63));
 }
 
-/* Fills whole lines and stops at the first that does not fit, as vfs_format_mounts does. */
+/* Fills whole lines and stops at the first that does not fit, as vfs_format_filesystems
+ * does. */
 static size_t fill_lines(void *ctx, char *dst, size_t room)
 {
 	int lines = *(int *)ctx;
@@ -292,6 +293,21 @@ static void test_pbuf_fill_grows_until_complete(void **state)
 	assert_int_equal(b.len, 5 + (size_t)lines * 28);
 	assert_non_null(strstr(b.data, "line 019999 of a long table\n"));
 	pbuf_free(&b);
+}
+
+/* A filesystem's option in /proc/mounts: what would split the field is escaped as Linux's
+ * seq_show_option does, and a short buffer still says the length the whole text needs. */
+static void test_vfs_show_option_escapes_and_chains(void **state)
+{
+	(void)state;
+	char buf[64];
+	size_t n = vfs_show_option(buf, sizeof(buf), 0, "/a b,c=d\\e");
+	n = vfs_show_option(buf, sizeof(buf), n, "append");
+	assert_string_equal(buf, ",/a\\040b\\054c\\075d\\134e,append");
+	assert_int_equal(n, strlen(buf));
+	char small[8];
+	assert_int_equal(vfs_show_option(small, sizeof(small), 0, "/long/path"), 11);
+	assert_string_equal(small, ",/long/");
 }
 
 static void test_pbuf_pad(void **state)
@@ -582,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_cpuinfo_fields),
 		cmocka_unit_test(test_sigmasks_from_actions),
 		cmocka_unit_test(test_pbuf_fill_grows_until_complete),
+		cmocka_unit_test(test_vfs_show_option_escapes_and_chains),
 		cmocka_unit_test(test_pbuf_pad),
 		cmocka_unit_test(test_file_names_without_path),
 		cmocka_unit_test(test_tree_stat_of_process),

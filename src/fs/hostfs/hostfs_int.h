@@ -14,6 +14,7 @@ struct hostfs_sb {
 	int rootfd;               /* O_PATH descriptor of the mounted host directory */
 	char *host_root;          /* its host path when mounted, for hostfs_guest_path; NULL if
 				   * the host could not say */
+	char *data;               /* the host directory as the mount named it (its data) */
 	bool append;              /* the hostfs= jail's append flag, fixed at mount time */
 	/* The operation tables new inodes and open files get: hostfs's own, or those of a
 	 * filesystem layered on it (humfs), which keeps its state in layer. */
@@ -78,7 +79,8 @@ extern const struct file_ops hostfs_dir_fops;
 
 /* super.c */
 int hostfs_open_host_root(const char *fsname, const char *data);
-struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, unsigned long flags);
+struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, unsigned long flags,
+				     const char *data);
 int hostfs_mount_root_inode(struct super_block *sb);
 void hostfs_kill_super(struct super_block *sb);
 

@@ -108,6 +108,7 @@ void hostfs_kill_super(struct super_block *sb)
 	hostfs_unhash_all(sb);
 	close(hsb->rootfd);
 	free(hsb->host_root);
+	free(hsb->data);
 	free(hsb);
 	free(sb);
 }
@@ -127,15 +128,34 @@ static char *host_root_path(int rootfd)
 	return xstrdup(path);
 }
 
-/* A super_block over the host directory rootfd (which it takes), with hostfs's
- * operations; a layered filesystem replaces them before the root inode is made. */
-struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, unsigned long flags)
+/* /proc/mounts: the host directory as the mount named it, if it named one, then
+ * ",append" under the hostfs= jail's append (Linux's hostfs_show_options). */
+static size_t hostfs_show_options(const struct super_block *sb, char *buf, size_t len)
+{
+	const struct hostfs_sb *hsb = HSB(sb);
+	size_t n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (hsb->data[0])
+		n = vfs_show_option(buf, len, n, hsb->data);
+	if (hsb->append)
+		n = vfs_show_option(buf, len, n, "append");
+	return n;
+}
+
+/* A super_block over the host directory rootfd (which it takes) that the mount's data
+ * named, with hostfs's operations; a layered filesystem replaces them before the root
+ * inode is made. */
+struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, unsigned long flags,
+				     const char *data)
 {
 	struct super_block *sb = xcalloc(1, sizeof(*sb));
 	struct hostfs_sb *hsb = xcalloc(1, sizeof(*hsb));
 
 	hsb->rootfd = rootfd;
 	hsb->host_root = host_root_path(rootfd);
+	hsb->data = xstrdup(data ? data : "");
 	hsb->append = jail_append;
 	hsb->iops = &hostfs_iops;
 	hsb->fops = &hostfs_fops;
@@ -148,6 +168,7 @@ struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, uns
 	sb->magic = HOSTFS_SUPER_MAGIC;
 	sb->priv = hsb;
 	sb->statfs = hostfs_statfs;
+	sb->show_options = hostfs_show_options;
 	sb->kill = hostfs_kill_super;  /* sb->refcount counts mounts: the VFS takes them */
 	return sb;
 }
@@ -173,7 +194,7 @@ static int hostfs_mount(const char *dev, unsigned long flags, const char *data,
 	fd = hostfs_open_host_root("hostfs", data);
 	if (fd < 0)
 		return fd;
-	sb = hostfs_new_super(&hostfs_fs_type, fd, flags);
+	sb = hostfs_new_super(&hostfs_fs_type, fd, flags, data);
 	err = hostfs_mount_root_inode(sb);
 	if (err) {
 		hostfs_kill_super(sb);

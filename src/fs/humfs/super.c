@@ -209,7 +209,7 @@ static int humfs_mount(const char *dev, unsigned long flags, const char *data,
 	err = open_humfs(data, flags & MS_RDONLY, &hum, &datafd);
 	if (err)
 		return err;
-	sb = hostfs_new_super(&humfs_fs_type, datafd, flags);
+	sb = hostfs_new_super(&humfs_fs_type, datafd, flags, data);
 	hsb = HSB(sb);
 	hsb->iops = &humfs_iops;
 	hsb->fops = &humfs_fops_table;

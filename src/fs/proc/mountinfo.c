@@ -65,21 +65,75 @@ static void put_escaped(struct proc_buf *b, const char *s)
 	}
 }
 
-static void put_mount_flags(struct proc_buf *b, unsigned long flags)
+struct flag_text {
+	unsigned long flag;
+	const char *text;
+};
+
+/* Linux's show_sb_opts: the super_block's flags after rw or ro. */
+static const struct flag_text sb_opts[] = {
+	{ MS_SYNCHRONOUS, ",sync" }, { MS_DIRSYNC, ",dirsync" },
+	{ MS_MANDLOCK, ",mand" },    { MS_LAZYTIME, ",lazytime" },
+	{ 0, NULL },
+};
+
+/* Linux's show_mnt_opts: the mount's own flags. */
+static const struct flag_text mnt_opts[] = {
+	{ MS_NOSUID, ",nosuid" },   { MS_NODEV, ",nodev" },
+	{ MS_NOEXEC, ",noexec" },   { MS_NOATIME, ",noatime" },
+	{ MS_NODIRATIME, ",nodiratime" }, { MS_RELATIME, ",relatime" },
+	{ 0, NULL },
+};
+
+static void put_flags(struct proc_buf *b, unsigned long flags, const struct flag_text *t)
 {
-	pbuf_puts(b, flags & MS_RDONLY ? "ro" : "rw");
-	if (flags & MS_NOSUID)
-		pbuf_puts(b, ",nosuid");
-	if (flags & MS_NODEV)
-		pbuf_puts(b, ",nodev");
-	if (flags & MS_NOEXEC)
-		pbuf_puts(b, ",noexec");
-	if (flags & MS_NOATIME)
-		pbuf_puts(b, ",noatime");
-	else if (!(flags & MS_STRICTATIME))
-		pbuf_puts(b, ",relatime");
+	for (; t->flag; t++)
+		if (flags & t->flag)
+			pbuf_puts(b, t->text);
 }
 
+/* The filesystem's own options: what its show_options says, or else the mount's data. */
+static void put_fs_opts(struct proc_buf *b, const struct mount *m)
+{
+	const struct super_block *sb = m->sb;
+	if (!sb->show_options) {
+		if (*m->options)
+			proc_printf(b, ",%s", m->options);
+		return;
+	}
+	char small[256], *text = small;
+	size_t n = sb->show_options(sb, small, sizeof(small));
+	if (n >= sizeof(small)) {
+		text = xcalloc(1, n + 1);
+		sb->show_options(sb, text, n + 1);
+	}
+	pbuf_puts(b, text);
+	if (text != small)
+		free(text);
+}
+
+/* A line of /proc/<pid>/mounts (Linux's show_vfsmnt): ro when the mount or its
+ * filesystem is; then the super_block's flags, the mount's and the filesystem's own. */
+static void mounts_line(struct proc_buf *b, struct task *viewer, struct mount *m)
+{
+	char where[PATH_MAX];
+	struct path mp = { m, m->root };
+	if (path_to_string(viewer, &mp, where, sizeof(where)) < 0)
+		return;
+	put_escaped(b, m->source);
+	pbuf_putc(b, ' ');
+	put_escaped(b, where);
+	pbuf_putc(b, ' ');
+	put_escaped(b, m->sb->type->name);
+	pbuf_puts(b, (m->flags | m->sb->flags) & MS_RDONLY ? " ro" : " rw");
+	put_flags(b, m->sb->flags, sb_opts);
+	put_flags(b, m->flags, mnt_opts);
+	put_fs_opts(b, m);
+	pbuf_puts(b, " 0 0\n");
+}
+
+/* A line of mountinfo (Linux's show_mountinfo): the mount's flags before the " - ", the
+ * super_block's and the filesystem's options after it. */
 static void mountinfo_line(struct proc_buf *b, struct task *viewer, struct mount *m)
 {
 	char where[PATH_MAX];
@@ -89,12 +143,16 @@ static void mountinfo_line(struct proc_buf *b, struct task *viewer, struct mount
 	int parent = m->parent ? proc_mount_id(m->parent) : ROOT_PARENT_ID;
 	proc_printf(b, "%d %d %u:%u / ", proc_mount_id(m), parent, major(m->sb->dev), minor(m->sb->dev));
 	put_escaped(b, where);
+	pbuf_puts(b, m->flags & MS_RDONLY ? " ro" : " rw");
+	put_flags(b, m->flags, mnt_opts);
+	pbuf_puts(b, " - ");
+	put_escaped(b, m->sb->type->name);
 	pbuf_putc(b, ' ');
-	put_mount_flags(b, m->flags);
-	proc_printf(b, " - %s ", m->sb->type->name);
 	put_escaped(b, m->source);
-	proc_printf(b, " %s%s%s\n", m->sb->flags & MS_RDONLY ? "ro" : "rw", *m->options ? "," : "",
-		    m->options);
+	pbuf_puts(b, m->sb->flags & MS_RDONLY ? " ro" : " rw");
+	put_flags(b, m->sb->flags, sb_opts);
+	put_fs_opts(b, m);
+	pbuf_putc(b, '\n');
 }
 
 static int viewer_for(const struct proc_node *n, struct task **viewer)
@@ -106,31 +164,27 @@ static int viewer_for(const struct proc_node *n, struct task **viewer)
 	return *viewer && (*viewer)->fs ? 0 : -ENOENT;
 }
 
-int proc_show_mountinfo(struct proc_buf *b, const struct proc_node *n, struct task *reader)
+static int show_mount_table(struct proc_buf *b, const struct proc_node *n,
+			    void (*line)(struct proc_buf *, struct task *, struct mount *))
 {
-	(void)reader;
 	struct task *viewer;
 	int err = viewer_for(n, &viewer);
 	if (err < 0)
 		return err;
 	struct list_head *p;
 	list_for_each(p, &mount_list)
-		mountinfo_line(b, viewer, list_entry(p, struct mount, link));
+		line(b, viewer, list_entry(p, struct mount, link));
 	return 0;
 }
 
-static size_t fill_mounts(void *ctx, char *dst, size_t room)
+int proc_show_mountinfo(struct proc_buf *b, const struct proc_node *n, struct task *reader)
 {
-	return vfs_format_mounts(ctx, dst, room);
+	(void)reader;
+	return show_mount_table(b, n, mountinfo_line);
 }
 
 int proc_show_mounts(struct proc_buf *b, const struct proc_node *n, struct task *reader)
 {
 	(void)reader;
-	struct task *viewer;
-	int err = viewer_for(n, &viewer);
-	if (err < 0)
-		return err;
-	pbuf_fill(b, fill_mounts, viewer);
-	return 0;
+	return show_mount_table(b, n, mounts_line);
 }
