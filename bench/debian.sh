@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/debian.sh — Debian userland workloads, natively (chrooted into a copy of the
 # Debian root, so both sides run the very same binaries) and in a guest booted with
-# init=/bin/bash on another copy (hostfs); prints guest/native ratios. Orientation only:
-# never a pass/fail test.
+# init=/bin/bash on another copy, once with the copy as a hostfs root and once made into
+# a humfs tree (humfsify); prints guest/native ratios. Orientation only: never a
+# pass/fail test.
 #
 #   untar      tar xzf of a 20 MB tree (2000 files of 10 KiB)
 #   sha256sum  find | xargs sha256sum over that tree
@@ -62,18 +63,20 @@ setup_root() {   # dir: a copy of the Debian root with the workload in it
 }
 setup_root "$tmp/native"
 setup_root "$tmp/guest"
+setup_root "$tmp/hum/data"
+(cd "$tmp/hum" && "$OLDPWD/build/humfsify" root root 8G >/dev/null) || exit 1
 
 native=$(unshare -m chroot "$tmp/native" /bin/bash /bench/work.sh 2>&1)
 guest=$(timeout 600 "$UMLINUX" quiet root=/dev/root rootfstype=hostfs rootflags="$tmp/guest" \
 	mem=256M uml_dir="$tmp/uml" init=/bin/bash -- /bench/work.sh </dev/null 2>&1 | tr -d '\r')
+humfs=$(timeout 600 "$UMLINUX" quiet root=/dev/root rootfstype=humfs rootflags="$tmp/hum" \
+	mem=256M uml_dir="$tmp/uml" init=/bin/bash -- /bench/work.sh </dev/null 2>&1 | tr -d '\r')
 value() { awk -v k="$1" '$1 == k {print $2}' <<<"$2"; }
 
-printf '%-12s %12s %12s %9s\n' workload "native ms" "guest ms" guest/nat
+printf '%-12s %10s %10s %9s %10s %9s\n' workload "native ms" "hostfs ms" hostfs/nat "humfs ms" humfs/nat
 for w in untar sha256sum commands; do
-	n=$(value "$w" "$native") g=$(value "$w" "$guest")
-	if [ -z "$n" ] || [ -z "$g" ]; then
-		printf '%-12s %12s %12s %9s\n' "$w" "${n:-n/a}" "${g:-n/a}" n/a
-		continue
-	fi
-	awk -v w="$w" -v n="$n" -v g="$g" 'BEGIN {printf "%-12s %12.1f %12.1f %8.1fx\n", w, n / 1e6, g / 1e6, g / n}'
+	n=$(value "$w" "$native") g=$(value "$w" "$guest") h=$(value "$w" "$humfs")
+	awk -v w="$w" -v n="${n:-0}" -v g="${g:-0}" -v h="${h:-0}" 'function r(x) { return n && x ? sprintf("%8.1fx", x / n) : "      n/a" }
+		function ms(x) { return x ? sprintf("%10.1f", x / 1e6) : "       n/a" }
+		BEGIN {printf "%-12s %s %s %s %s %s\n", w, ms(n), ms(g), r(g), ms(h), r(h)}'
 done
