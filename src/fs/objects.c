@@ -1,6 +1,7 @@
 /* Lifetimes of inodes, dentries, paths and open files: explicit reference counts. */
 #include <stdlib.h>
 #include <string.h>
+#include "mm/mapped_names.h"
 #include "fs/locks.h"
 #include "fs/notify/fsnotify.h"
 #include "fs/vfs.h"
@@ -34,6 +35,7 @@ void inode_put(struct inode *i)
 	if (!i || --i->refcount > 0)
 		return;
 	fsnotify_inode_put(i);   /* a file unlinked while in use is deleted now */
+	mapped_name_forget(i);
 	if (i->iops && i->iops->destroy)
 		i->iops->destroy(i);
 	free(i);

@@ -6,6 +6,7 @@
  */
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include "mm/mapped_names.h"
 #include "fs/vfs.h"
 #include "kernel/kernel.h"
 #include "platform/platform.h"
@@ -72,6 +73,7 @@ long sys_mmap(struct task *t, struct syscall_args *a)
 	int hfd = f->fops->host_fd(f);
 	if (hfd < 0)
 		return -ENODEV;
+	mapped_name_note(t, f, hfd);
 	long r = platform_map_fd(t, addr, len, prot, flags, hfd, off);
 	if (r >= 0 && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && touches_stub((unsigned long)r, len)) {
 		platform_inject(t, __NR_munmap, r, (long)len, 0, 0, 0, 0);

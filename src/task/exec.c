@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "mm/mapped_names.h"
 #include "fs/notify/fsnotify.h"
 #include "fs/vfs.h"
 #include "ipc/ipc.h"
@@ -287,12 +288,14 @@ static int exec_prepare(struct task *t, int dirfd, const char *path, int atflags
 		if (hfd < 0)
 			return -ENOEXEC;  /* only host-backed files can be mapped yet */
 		plan->host_fd = hfd;
+		mapped_name_note(t, f, hfd);
 		if (plan->interp_file) {
 			struct file *i = plan->interp_file;
 			hfd = i->fops && i->fops->host_fd ? i->fops->host_fd(i) : -ENODEV;
 			if (hfd < 0)
 				return -ELIBBAD;
 			plan->interp_host_fd = hfd;
+			mapped_name_note(t, i, hfd);
 		}
 		return 0;
 	}

@@ -77,7 +77,10 @@ int ext2_pagecache_fd(struct inode *inode, bool writer)
 	if (!S_ISREG(inode->mode))
 		return -ENODEV;
 	if (n->memfd < 0) {
-		int fd = memfd_create("ext2-file", MFD_CLOEXEC);
+		char name[64];   /* one per inode: /proc/<pid>/maps finds the file by it */
+		snprintf(name, sizeof(name), "ext2:%u:%u:%llu", major(inode->sb->dev),
+			 minor(inode->sb->dev), (unsigned long long)inode->ino);
+		int fd = memfd_create(name, MFD_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 		int err = ftruncate(fd, inode->size) < 0 ? -errno : fill(inode, fd);

@@ -175,7 +175,7 @@ static bool maps_name_is_kernel_area(const char *name)
 /* A file mapping's guest path (the host's " (deleted)" kept) and device, by the hints'
  * guest_file. False for memfds and files that are not the guest's. */
 static bool maps_guest_file(const struct maps_line *m, const struct proc_maps_hints *h,
-			    char *out, size_t len, dev_t *dev)
+			    char *out, size_t len, dev_t *dev, uint64_t *ino)
 {
 	static const char deleted[] = " (deleted)";
 	char host[sizeof(m->name)];
@@ -184,9 +184,9 @@ static bool maps_guest_file(const struct maps_line *m, const struct proc_maps_hi
 	if (!h->guest_file || m->inode == 0 || m->name[0] != '/')
 		return false;
 	snprintf(host, sizeof(host), "%.*s", (int)(gone ? n - dl : n), m->name);
-	if (h->guest_file(h->ctx, host, out, len - dl, dev) < 0)
+	if (h->guest_file(h->ctx, host, out, len - dl, dev, ino) < 0)
 		return false;
-	if (gone)
+	if (gone && !*ino)   /* a memfd is always " (deleted)" on the host: the guest file says */
 		strcat(out, deleted);
 	return true;
 }
@@ -196,7 +196,7 @@ static bool maps_guest_file(const struct maps_line *m, const struct proc_maps_hi
  * [heap] the mapping that overlaps the brk area (vma_is_initial_heap): here the heap
  * shares its mapping with the bss. */
 static const char *maps_guest_name(const struct maps_line *m, const struct proc_maps_hints *h,
-				   char *file, size_t len, dev_t *dev)
+				   char *file, size_t len, dev_t *dev, uint64_t *ino)
 {
 	bool anon = m->inode == 0;
 	if (maps_name_is_kernel_area(m->name))
@@ -204,7 +204,7 @@ static const char *maps_guest_name(const struct maps_line *m, const struct proc_
 	/* shared anonymous memory: Linux names it so in the guest too */
 	if (strcmp(m->name, "/dev/zero (deleted)") == 0)
 		return m->name;
-	if (maps_guest_file(m, h, file, len, dev))
+	if (maps_guest_file(m, h, file, len, dev, ino))
 		return file;
 	if (h->stack_top && anon && m->start < h->stack_top && h->stack_top <= m->end)
 		return "[stack]";
@@ -217,14 +217,16 @@ static const char *maps_guest_name(const struct maps_line *m, const struct proc_
 	return "";
 }
 
-/* dev is the guest's device of a guest file (its inode number is the host's, as
- * hostfs reports it), 0 for everything else. */
-static void maps_emit(struct proc_buf *b, const struct maps_line *m, const char *name, dev_t dev)
+/* dev is the guest's device of a guest file, 0 for everything else; its inode number is
+ * ino, or the host's when 0 (hostfs reports the host's). */
+static void maps_emit(struct proc_buf *b, const struct maps_line *m, const char *name, dev_t dev,
+		      uint64_t ino)
 {
 	size_t start = b->len;
 	/* a host file's device and inode number would be meaningless in the guest */
 	proc_printf(b, "%08lx-%08lx %s %08llx %02x:%02x %lu ", m->start, m->end, m->perms,
-		    m->offset, dev ? major(dev) : 0u, dev ? minor(dev) : 0u, dev ? m->inode : 0UL);
+		    m->offset, dev ? major(dev) : 0u, dev ? minor(dev) : 0u,
+		    dev ? (ino ? (unsigned long)ino : m->inode) : 0UL);
 	if (*name) {
 		/* Linux pads the header to 72 columns, then one space, then the name */
 		pbuf_pad(b, start, 72);
@@ -244,10 +246,11 @@ void proc_rewrite_maps(struct proc_buf *b, const char *host, size_t len,
 		struct maps_line m;
 		char file[PATH_MAX];
 		dev_t dev = 0;
+		uint64_t ino = 0;
 		if (maps_parse_line(p, n, &m) &&
 		    !(m.start < STUB_WINDOW_END && m.end > STUB_WINDOW_START)) {
-			const char *name = maps_guest_name(&m, h, file, sizeof(file), &dev);
-			maps_emit(b, &m, name, dev);
+			const char *name = maps_guest_name(&m, h, file, sizeof(file), &dev, &ino);
+			maps_emit(b, &m, name, dev, ino);
 		}
 		p += n + 1;
 	}

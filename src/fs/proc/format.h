@@ -73,7 +73,9 @@ struct proc_maps_hints {
 	unsigned long stack_top;        /* inside the guest stack's mapping; 0 when unknown */
 	/* The guest path of the host file at host_path into buf, and the device the guest
 	 * sees it on; -errno when it is no file of the guest's. NULL: no file names. */
-	int (*guest_file)(void *ctx, const char *host_path, char *buf, size_t len, dev_t *dev);
+	/* ino: set when the guest's inode number is not the host's (a memfd-backed file) */
+	int (*guest_file)(void *ctx, const char *host_path, char *buf, size_t len, dev_t *dev,
+			  uint64_t *ino);
 	void *ctx;
 };
 void proc_rewrite_maps(struct proc_buf *b, const char *host, size_t len,

@@ -3,14 +3,20 @@
  * memory); we show them without the stub window, with guest paths for host file names.
  */
 #include <stdlib.h>
+#include <string.h>
 #include "fs/hostfs/hostfs.h"
 #include "fs/proc/format.h"
 #include "fs/proc/hostproc.h"
 #include "fs/proc/internal.h"
+#include "mm/mapped_names.h"
 
-/* Guest files are hostfs files: mmap maps their host descriptors. */
-static int maps_guest_file(void *ctx, const char *host_path, char *buf, size_t len, dev_t *dev)
+/* hostfs files are mapped from their host files; tmpfs and ext2/3/4 files from memfds
+ * whose names were noted when they were mapped. */
+static int maps_guest_file(void *ctx, const char *host_path, char *buf, size_t len, dev_t *dev,
+			   uint64_t *ino)
 {
+	if (!strncmp(host_path, "/memfd:", 7))
+		return mapped_name_lookup(host_path, buf, len, dev, ino);
 	return hostfs_guest_path(ctx, host_path, buf, len, dev);
 }
 

@@ -16,7 +16,9 @@ int tmpfs_memfd(struct inode *i)
 	if (ti->memfd >= 0)
 		return ti->memfd;
 	char name[48];
-	snprintf(name, sizeof(name), "tmpfs:%llu", (unsigned long long)i->ino);
+	/* one per inode: /proc/<pid>/maps finds the file by it */
+	snprintf(name, sizeof(name), "tmpfs:%u:%u:%llu", major(i->sb->dev), minor(i->sb->dev),
+		 (unsigned long long)i->ino);
 	int fd = memfd_create(name, MFD_CLOEXEC | (TI(i)->sealable ? MFD_ALLOW_SEALING : 0));
 	if (fd < 0)
 		return errno == EMFILE || errno == ENFILE ? -ENOMEM : -errno;
