@@ -91,13 +91,16 @@ printf 'version 2\nmetadata shadow_fs\nused 0\ntotal 1048576\n' >"$H/nodata/supe
 printf 'version 2\nmetadata shadow_fs\nused abc\ntotal 10\n' >"$H/badsuper/superblock"
 printf 'version 1\nused 0\ntotal 100\n' >"$H/v1super/superblock"
 mkdir -p "$H/damaged/data/devdir"
-for f in good nometa nonnum longline; do echo "$f" >"$H/damaged/data/$f"; done
+for f in good nometa nonnum longline symmeta; do echo "$f" >"$H/damaged/data/$f"; done
+echo "outside secret" >"$TMPDIR/outside"; echo "420 0 0" >"$TMPDIR/outside-meta"
+ln -s "$TMPDIR/outside" "$H/damaged/data/escape"   # a host symlink out of the tree
 humfsify_in "$H/damaged" "$HUMFSIFY" nobody nogroup 1M
 rm "$H/damaged/file_metadata/nometa"
 echo "abc 0 0" >"$H/damaged/file_metadata/nonnum"
 printf '420 0 0%0300d\n' 0 >"$H/damaged/file_metadata/longline"
 echo "493 0 0 c 1 3" >"$H/damaged/dir_metadata/devdir/metadata"
 echo "420 0 0" >"$H/damaged/file_metadata/ghost"
+ln -sf "$TMPDIR/outside-meta" "$H/damaged/file_metadata/symmeta"   # metadata through a symlink
 chown -R nobody:nogroup "$H"
 
 out=$(timeout --foreground -k 5 "$GUEST_TIMEOUT" "${AS_USER[@]}" "$UMLINUX" quiet root=/dev/root \
@@ -150,7 +153,10 @@ check humfs/damaged-no-metadata 'damaged-nometa: Input/output error'
 check humfs/damaged-non-numeric 'damaged-nonnum: Input/output error'
 check humfs/damaged-long-line 'damaged-longline: Input/output error'
 check humfs/damaged-type-on-dir 'damaged-devdir: Input/output error'
-check humfs/damaged-listing 'damaged-ls: /bad/devdir /bad/good /bad/longline /bad/nometa /bad/nonnum'
+check humfs/damaged-listing 'damaged-ls: /bad/devdir /bad/escape /bad/good /bad/longline /bad/nometa /bad/nonnum /bad/symmeta'
+check humfs/metadata-symlink-not-followed 'damaged-symmeta: Input/output error'
+check humfs/host-symlink-stays-inside 'damaged-escape: No such file or directory'
+grep -q 'outside secret' <<<"$out" && fail humfs/no-escape-read "the guest read a file outside the tree" || pass humfs/no-escape-read
 check humfs/msg-no-superblock "dmesg: humfs: $H/nosuper: cannot open its superblock file: No such file or directory (a humfs directory is made with humfsify)"
 check humfs/msg-bad-superblock "dmesg: humfs: $H/badsuper/superblock: bad used"
 check humfs/msg-v1 "dmesg: humfs: $H/v1super: version 1 trees (one metadata tree) are not supported; convert it with \`humfsify -r\` and humfsify again"

@@ -134,6 +134,9 @@ static int humfs_setattr(struct inode *inode, const struct iattr *a)
 			m.uid = a->uid;
 		if (a->valid & ATTR_GID)
 			m.gid = a->gid;
+		struct humfs_meta cur = meta_of(inode);
+		if (m.perm == cur.perm && m.uid == cur.uid && m.gid == cur.gid)
+			goto rest;   /* tar's chown and chmod often repeat what create wrote */
 		if (hi->path) {
 			err = humfs_meta_write(inode->sb, hi->path, S_ISDIR(hi->host_type), &m);
 			if (err)
@@ -141,8 +144,10 @@ static int humfs_setattr(struct inode *inode, const struct iattr *a)
 		}
 		set_override(hi, &m);
 		/* Other names of the file share its (hard-linked) metadata file. */
-		hostfs_for_each_ino(inode->sb, inode->ino, share_override, &m);
+		if (inode->nlink > 1)
+			hostfs_for_each_ino(inode->sb, inode->ino, share_override, &m);
 	}
+rest:
 	rest.valid &= ~(ATTR_MODE | ATTR_UID | ATTR_GID);
 	if (!rest.valid)
 		return 0;

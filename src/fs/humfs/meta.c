@@ -89,7 +89,8 @@ static ssize_t read_line(int dirfd, const char *name, char *buf, size_t len)
 	return n;
 }
 
-static int write_line(int dirfd, const char *name, const struct humfs_meta *m)
+/* durable: a sync mount, where a change is on the host's disk when the call returns */
+static int write_line(int dirfd, const char *name, const struct humfs_meta *m, bool durable)
 {
 	char line[HUMFS_META_MAX];
 	int n = humfs_meta_format(m, line, sizeof(line));
@@ -100,7 +101,8 @@ static int write_line(int dirfd, const char *name, const struct humfs_meta *m)
 	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	if (pwrite(fd, line, n, 0) != n || ftruncate(fd, n))
+	errno = 0;   /* a short write sets none */
+	if (pwrite(fd, line, n, 0) != n || ftruncate(fd, n) || (durable && fdatasync(fd)))
 		err = errno ? -errno : -EIO;
 	close(fd);
 	return err;
@@ -172,7 +174,7 @@ int humfs_meta_write(struct super_block *sb, const char *path, bool dir,
 
 	if (fd < 0)
 		return fd;
-	err = write_line(fd, name, m);
+	err = write_line(fd, name, m, sb->flags & MS_SYNCHRONOUS);
 	close(fd);
 	return err;
 }

@@ -69,7 +69,7 @@ for t in nosuper badsuper v1super nodata; do
 done
 mount none /bad -t humfs 2>/dev/null || echo "bad-noarg: refused"
 if mount none /bad -t humfs -o "$H/damaged"; then
-	for f in good nometa nonnum longline devdir; do
+	for f in good nometa nonnum longline devdir symmeta escape; do
 		cat /bad/$f >/dev/null 2>&1 && echo "damaged-$f: readable" || echo "damaged-$f: $(cat /bad/$f 2>&1 | sed 's/.*: //')"
 	done
 	echo "damaged-ls: $(echo /bad/*)"   # names only: each one's stat may fail
