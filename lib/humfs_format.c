@@ -147,7 +147,13 @@ static bool super_line(struct scan *s, struct humfs_super *sb, unsigned *seen, c
 	s->p += strlen(keys[k]) + 1;
 	if (k == 1) {
 		size_t n = (size_t)(s->end - s->p);
-		if (n == 0 || n >= sizeof(sb->metadata) || memchr(s->p, ' ', n)) {
+		bool ok = n > 0 && n < sizeof(sb->metadata);
+		for (size_t i = 0; ok && i < n; i++) {
+			char c = s->p[i];   /* a word, as humfsify's \w+ */
+			ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			     c == '_' || c == '-';
+		}
+		if (!ok) {
 			*why = "bad metadata format name";
 			return false;
 		}

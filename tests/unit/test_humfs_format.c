@@ -124,6 +124,7 @@ static void test_superblock(void **state)
 	BAD("version 2\nmetadata shadow_fs\nused x\ntotal 1\n", "bad used");
 	BAD("version 2\nversion 2\n", "a line given twice");
 	BAD("version 2\nsize 5\n", "unknown line");
+	BAD("version 2\nmetadata a\001b\nused 0\ntotal 1\n", "bad metadata format name");
 }
 
 static void test_sizes(void **state)
