@@ -80,6 +80,10 @@ struct inode_ops {
 	/* Fills file->fops/priv for an open of this inode (flags are O_* of the open). */
 	int (*open)(struct inode *inode, struct file *file);
 	void (*destroy)(struct inode *inode);  /* last reference gone: free priv */
+	/* msync(MS_SYNC) over a shared mapping of the file: what was written through the
+	 * mapping reaches the file's storage. NULL when the mapping is the storage (hostfs
+	 * maps the host file itself, tmpfs its memfd). */
+	int (*sync_mapping)(struct inode *inode);
 };
 
 /* Linux 6.3's, newer than the build host's uapi headers may be */

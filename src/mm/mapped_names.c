@@ -118,3 +118,10 @@ int mapped_name_lookup(const char *host_name, char *buf, size_t len, dev_t *dev,
 	*ino = m->ino;
 	return 0;
 }
+
+struct inode *mapped_name_inode(const char *host_name)
+{
+	struct mapped_name *m = names ? find(host_name) : NULL;
+
+	return m ? m->inode : NULL;
+}

@@ -12,5 +12,7 @@ void mapped_name_forget(struct inode *inode);
 /* host_name is a mapping's name in the host's maps without " (deleted)". 0 with the
  * guest path (and " (deleted)"), device and inode number, or -ENOENT. */
 int mapped_name_lookup(const char *host_name, char *buf, size_t len, dev_t *dev, uint64_t *ino);
+/* The live inode mapped from the memfd host_name (as above), or NULL. */
+struct inode *mapped_name_inode(const char *host_name);
 
 #endif

@@ -115,7 +115,6 @@ long sys_mremap(struct task *t, struct syscall_args *a)
 
 /* msync, mincore and the mlock family act on the caller's own mappings: checked, then
  * run by the host. */
-long sys_msync(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
 long sys_mincore(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
 long sys_mlock(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
 long sys_munlock(struct task *t, struct syscall_args *a) { return range_checked(t, a); }

@@ -109,6 +109,7 @@ int ext2_pagecache_fd(struct inode *inode, bool writer);
 void ext2_pagecache_write(struct inode *inode, const char *buf, size_t len, uint64_t pos);
 void ext2_pagecache_resize(struct inode *inode, uint64_t size);
 int ext2_pagecache_writeback(struct inode *inode);
+int ext2_sync_inode(struct inode *inode);   /* file.c: fsync's work */
 void ext2_pagecache_drop(struct inode *inode);
 int ext2_pagecache_sync_all(struct super_block *sb);
 void ext2_pagecache_release_all(struct super_block *sb);

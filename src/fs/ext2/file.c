@@ -181,12 +181,19 @@ static unsigned ext2_poll(struct file *f, struct task *t)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
+/* fsync, and msync(MS_SYNC) of a mapping: the page cache's changes, then the rest of
+ * the filesystem, written out and the disk flushed. */
+int ext2_sync_inode(struct inode *inode)
+{
+	int err = ext2_pagecache_writeback(inode);
+	int serr = ext2_sync_fs(inode->sb);
+	return err ? err : serr;
+}
+
 static int ext2_fsync(struct file *f, bool datasync)
 {
 	(void)datasync;
-	int err = ext2_pagecache_writeback(f->inode);
-	int serr = ext2_sync_fs(f->inode->sb);
-	return err ? err : serr;
+	return ext2_sync_inode(f->inode);
 }
 
 static int ext2_truncate(struct file *f, off_t size)

@@ -135,4 +135,5 @@ const struct inode_ops ext2_iops = {
 	.readlink = ext2_readlink,
 	.open = ext2_open,
 	.destroy = ext2_destroy,
+	.sync_mapping = ext2_sync_inode,
 };
