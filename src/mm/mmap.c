@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include "mm/mapped_names.h"
+#include "mm/mmap.h"
 #include "fs/vfs.h"
 #include "kernel/kernel.h"
 #include "platform/platform.h"
@@ -82,7 +83,7 @@ long sys_mmap(struct task *t, struct syscall_args *a)
 	return r;
 }
 
-static long range_checked(struct task *t, struct syscall_args *a)
+long mm_range_checked(struct task *t, struct syscall_args *a)
 {
 	(void)t;
 	if (touches_stub(a->a[0], PAGE_ALIGN(a->a[1])))
@@ -92,12 +93,12 @@ static long range_checked(struct task *t, struct syscall_args *a)
 	return SYSRET_PASSTHROUGH;
 }
 
-long sys_munmap(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_munmap(struct task *t, struct syscall_args *a) { return mm_range_checked(t, a); }
 long sys_mprotect(struct task *t, struct syscall_args *a)
 {
-	return touches_stub(a->a[0], PAGE_ALIGN(a->a[1])) ? -ENOMEM : range_checked(t, a);
+	return touches_stub(a->a[0], PAGE_ALIGN(a->a[1])) ? -ENOMEM : mm_range_checked(t, a);
 }
-long sys_madvise(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_madvise(struct task *t, struct syscall_args *a) { return mm_range_checked(t, a); }
 
 long sys_mremap(struct task *t, struct syscall_args *a)
 {
@@ -115,9 +116,9 @@ long sys_mremap(struct task *t, struct syscall_args *a)
 
 /* msync, mincore and the mlock family act on the caller's own mappings: checked, then
  * run by the host. */
-long sys_mincore(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
-long sys_mlock(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
-long sys_munlock(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
-long sys_mlock2(struct task *t, struct syscall_args *a) { return range_checked(t, a); }
+long sys_mincore(struct task *t, struct syscall_args *a) { return mm_range_checked(t, a); }
+long sys_mlock(struct task *t, struct syscall_args *a) { return mm_range_checked(t, a); }
+long sys_munlock(struct task *t, struct syscall_args *a) { return mm_range_checked(t, a); }
+long sys_mlock2(struct task *t, struct syscall_args *a) { return mm_range_checked(t, a); }
 long sys_mlockall(struct task *t, struct syscall_args *a) { (void)t; (void)a; return SYSRET_PASSTHROUGH; }
 long sys_munlockall(struct task *t, struct syscall_args *a) { (void)t; (void)a; return SYSRET_PASSTHROUGH; }

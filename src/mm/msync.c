@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include "fs/proc/hostproc.h"
 #include "mm/mapped_names.h"
+#include "mm/mmap.h"
 #include "platform/platform.h"
 
 /* The inode behind one line of the host's maps, if it overlaps [from, to). */
@@ -46,6 +47,9 @@ long sys_msync(struct task *t, struct syscall_args *a)
 	char *maps;
 	int err = 0;
 
+	long r = mm_range_checked(t, a);
+	if (r != SYSRET_PASSTHROUGH)
+		return r;
 	if (!(flags & (MS_SYNC | MS_ASYNC)) || (flags & ~(MS_SYNC | MS_ASYNC | MS_INVALIDATE)) ||
 	    ((flags & MS_SYNC) && (flags & MS_ASYNC)))
 		return SYSRET_PASSTHROUGH;   /* the host answers EINVAL */
