@@ -93,6 +93,17 @@ guest_results() {
     done
 }
 
+# need_debian_root NAME DIR: DIR gets a copy of the Debian root, or the script ends here
+# with SKIP NAME (it cannot be built on this machine) or FAIL NAME-root.
+need_debian_root() {
+    debian_root_copy "$2"
+    case $? in
+    0) return 0 ;;
+    3) skip "$1" "no Debian root: $DEBIAN_ROOT_WHY"; finish ;;
+    *) fail "$1-root" "scripts/make-debian-root.sh failed: $DEBIAN_ROOT_WHY"; finish ;;
+    esac
+}
+
 # run_guest ROOTDIR [ARGS...]: boot umlinux on the host directory ROOTDIR (hostfs root)
 # with 128M of memory and ARGS appended to the command line (init=..., switches, init's
 # arguments), stdin from /dev/null, killed after GUEST_TIMEOUT seconds. Prints what the

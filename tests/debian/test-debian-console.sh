@@ -10,12 +10,7 @@ set -u
 if [ ! -x "$UMLINUX" ]; then skip debian-console "kernel not built"; finish; fi
 command -v tmux >/dev/null || { skip debian-console "tmux not installed"; finish; }
 root=$TMPDIR/root
-debian_root_copy "$root"
-case $? in
-0) ;;
-3) skip debian-console "no Debian root: $DEBIAN_ROOT_WHY"; finish ;;
-*) fail debian-console-root "scripts/make-debian-root.sh failed: $DEBIAN_ROOT_WHY"; finish ;;
-esac
+need_debian_root debian-console "$root"
 
 sock=$TMPDIR/tmux.sock
 T() { tmux -S "$sock" "$@"; }

@@ -8,12 +8,7 @@ set -u
 
 if [ ! -x "$UMLINUX" ]; then skip debian "kernel not built"; finish; fi
 root=$TMPDIR/root
-debian_root_copy "$root"
-case $? in
-0) ;;
-3) skip debian "no Debian root: $DEBIAN_ROOT_WHY"; finish ;;
-*) fail debian-root "scripts/make-debian-root.sh failed: $DEBIAN_ROOT_WHY"; finish ;;
-esac
+need_debian_root debian "$root"
 mkdir -p "$root/tests"
 cp "$UMLINUX_TOP"/tests/debian/guest/*.sh "$root/tests/"
 

@@ -14,12 +14,7 @@ fi
 if [ "$(id -u)" -ne 0 ]; then skip humfs-debian "needs root to make the humfs tree (humfsify chowns)"; finish; fi
 chmod 755 "$TMPDIR"
 hum=$TMPDIR/hum
-debian_root_copy "$hum/data"
-case $? in
-0) ;;
-3) skip humfs-debian "no Debian root: $DEBIAN_ROOT_WHY"; finish ;;
-*) fail humfs-debian-root "scripts/make-debian-root.sh failed: $DEBIAN_ROOT_WHY"; finish ;;
-esac
+need_debian_root humfs-debian "$hum/data"
 mkdir -p "$hum/data/tests"
 cp "$UMLINUX_TOP"/tests/debian/guest/*.sh "$UMLINUX_TOP"/tests/humfs/guest/book.sh "$hum/data/tests/"
 if (cd "$hum" && "$UMLINUX_TOP/build/humfsify" nobody nogroup 4G) >"$TMPDIR/humfsify.out" 2>&1; then

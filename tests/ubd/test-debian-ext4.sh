@@ -9,12 +9,7 @@ if [ ! -x "$UMLINUX" ]; then skip debian-ext4 "kernel not built"; finish; fi
 command -v mke2fs >/dev/null || PATH=$PATH:/sbin:/usr/sbin
 command -v mke2fs >/dev/null || { skip debian-ext4 "mke2fs not installed (e2fsprogs)"; finish; }
 root=$TMPDIR/root
-debian_root_copy "$root"
-case $? in
-0) ;;
-3) skip debian-ext4 "no Debian root: $DEBIAN_ROOT_WHY"; finish ;;
-*) fail debian-ext4-root "scripts/make-debian-root.sh failed: $DEBIAN_ROOT_WHY"; finish ;;
-esac
+need_debian_root debian-ext4 "$root"
 mkdir -p "$root/tests"
 cp "$UMLINUX_TOP"/tests/debian/guest/*.sh "$root/tests/"
 cd "$TMPDIR" || exit 1

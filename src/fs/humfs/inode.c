@@ -169,47 +169,6 @@ static struct humfs_meta new_meta(struct inode *dir, mode_t *mode, const struct 
 	return m;
 }
 
-static int humfs_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
-			const struct cred *cred, struct inode **out)
-{
-	struct humfs_meta m;
-	mode_t data_mode;
-	char *path;
-	int err;
-
-	if (hostfs_rdonly(dir->sb))
-		return -EROFS;
-	if (!(mode & S_IFMT))
-		mode |= S_IFREG;
-	m = new_meta(dir, &mode, cred);
-	if (S_ISCHR(mode) || S_ISBLK(mode)) {
-		m.type = S_ISCHR(mode) ? 'c' : 'b';
-		m.major = major(rdev);
-		m.minor = minor(rdev);
-	} else if (S_ISSOCK(mode)) {
-		m.type = 's';
-	}
-	/* A FIFO is a host FIFO (anyone may make one); devices and sockets are empty
-	 * regular files that only the metadata makes special. */
-	data_mode = (S_ISFIFO(mode) ? S_IFIFO : S_IFREG) | DATA_FILE_MODE;
-	path = hostfs_child_path(HI(dir)->path ? HI(dir)->path : "", name);
-	err = HI(dir)->path ? humfs_meta_write(dir->sb, path, false, &m) : -ENOENT;
-	if (!err) {
-		err = hostfs_iops.create(dir, name, data_mode, 0, NULL, out);
-		if (err && err != -EEXIST)
-			humfs_meta_unlink(dir->sb, path);
-	}
-	free(path);
-	if (err)
-		return err;
-	set_override(HI(*out), &m);
-	if (!S_ISREG(mode) && HI(*out)->created_fd >= 0) {
-		close(HI(*out)->created_fd);   /* never opened as a host file */
-		HI(*out)->created_fd = -1;
-	}
-	return 0;
-}
-
 /* The host bytes of dir's new or old entry name, through a fresh directory descriptor. */
 static int64_t entry_bytes(struct inode *dir, const char *name, nlink_t *nlink)
 {
@@ -228,26 +187,28 @@ static int64_t entry_bytes(struct inode *dir, const char *name, nlink_t *nlink)
 	return bytes;
 }
 
-static int humfs_mkdir(struct inode *dir, const char *name, mode_t mode, const struct cred *cred)
+/* Makes the name dir/name: its metadata m first (a directory's in dir_metadata/), then
+ * the data by make_data(dir, name, arg). The metadata goes again if the data can't be
+ * made, unless the name turned out to exist (EEXIST: that metadata is the file's own).
+ * What the host allocated is charged. */
+static int new_entry(struct inode *dir, const char *name, const struct humfs_meta *m, bool is_dir,
+		     int (*make_data)(struct inode *dir, const char *name, void *arg), void *arg)
 {
-	struct humfs_meta m;
 	char *path;
 	int err;
 
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
 	if (!HI(dir)->path)
-		return -ENOENT;
-	if (humfs_free_bytes(dir->sb) < 4096)
-		return -ENOSPC;
-	mode = (mode & 07777) | S_IFDIR;
-	m = new_meta(dir, &mode, cred);
+		return -ENOENT;   /* inside a removed directory */
 	path = hostfs_child_path(HI(dir)->path, name);
-	err = humfs_meta_mkdir(dir->sb, path, &m);
+	err = is_dir ? humfs_meta_mkdir(dir->sb, path, m) : humfs_meta_write(dir->sb, path, false, m);
 	if (!err) {
-		err = hostfs_iops.mkdir(dir, name, DATA_DIR_MODE, NULL);
-		if (err && err != -EEXIST)
+		err = make_data(dir, name, arg);
+		if (err && err != -EEXIST && is_dir)
 			humfs_meta_rmdir(dir->sb, path);
+		else if (err && err != -EEXIST)
+			humfs_meta_unlink(dir->sb, path);
 	}
 	free(path);
 	if (!err)
@@ -255,30 +216,77 @@ static int humfs_mkdir(struct inode *dir, const char *name, mode_t mode, const s
 	return err;
 }
 
+struct create_args {
+	mode_t data_mode;
+	struct inode **out;
+};
+
+static int create_data(struct inode *dir, const char *name, void *arg)
+{
+	struct create_args *c = arg;
+
+	return hostfs_iops.create(dir, name, c->data_mode, 0, NULL, c->out);
+}
+
+static int humfs_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
+			const struct cred *cred, struct inode **out)
+{
+	struct humfs_meta m;
+	int err;
+
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	m = new_meta(dir, &mode, cred);
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		m.type = S_ISCHR(mode) ? 'c' : 'b';
+		m.major = major(rdev);
+		m.minor = minor(rdev);
+	} else if (S_ISSOCK(mode)) {
+		m.type = 's';
+	}
+	/* A FIFO is a host FIFO (anyone may make one); devices and sockets are empty
+	 * regular files that only the metadata makes special. */
+	struct create_args c = { (S_ISFIFO(mode) ? S_IFIFO : S_IFREG) | DATA_FILE_MODE, out };
+	err = new_entry(dir, name, &m, false, create_data, &c);
+	if (err)
+		return err;
+	set_override(HI(*out), &m);
+	if (!S_ISREG(mode) && HI(*out)->created_fd >= 0) {
+		close(HI(*out)->created_fd);   /* never opened as a host file */
+		HI(*out)->created_fd = -1;
+	}
+	return 0;
+}
+
+static int mkdir_data(struct inode *dir, const char *name, void *arg)
+{
+	(void)arg;
+	return hostfs_iops.mkdir(dir, name, DATA_DIR_MODE, NULL);
+}
+
+static int humfs_mkdir(struct inode *dir, const char *name, mode_t mode, const struct cred *cred)
+{
+	struct humfs_meta m;
+
+	if (humfs_free_bytes(dir->sb) < 4096)
+		return -ENOSPC;
+	mode = (mode & 07777) | S_IFDIR;
+	m = new_meta(dir, &mode, cred);
+	return new_entry(dir, name, &m, true, mkdir_data, NULL);
+}
+
+static int symlink_data(struct inode *dir, const char *name, void *arg)
+{
+	return hostfs_iops.symlink(dir, name, arg, NULL);
+}
+
 static int humfs_symlink(struct inode *dir, const char *name, const char *target,
 			 const struct cred *cred)
 {
 	mode_t mode = S_IFLNK | 0777;
-	struct humfs_meta m;
-	char *path;
-	int err;
+	struct humfs_meta m = new_meta(dir, &mode, cred);
 
-	if (hostfs_rdonly(dir->sb))
-		return -EROFS;
-	if (!HI(dir)->path)
-		return -ENOENT;
-	m = new_meta(dir, &mode, cred);
-	path = hostfs_child_path(HI(dir)->path, name);
-	err = humfs_meta_write(dir->sb, path, false, &m);
-	if (!err) {
-		err = hostfs_iops.symlink(dir, name, target, NULL);
-		if (err && err != -EEXIST)
-			humfs_meta_unlink(dir->sb, path);
-	}
-	free(path);
-	if (!err)
-		humfs_charge(dir->sb, entry_bytes(dir, name, NULL));
-	return err;
+	return new_entry(dir, name, &m, false, symlink_data, (void *)target);
 }
 
 static int humfs_link(struct inode *old, struct inode *dir, const char *name)
