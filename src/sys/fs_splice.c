@@ -136,11 +136,11 @@ static long file_to_pipe(struct task *t, struct file *in, off_t *pos, struct pip
 }
 
 /* do_splice's file end: an explicit offset needs a file that has positions. */
-static long file_end_pos(struct file *f, const off_t *off, off_t **pos)
+static long file_end_pos(struct file *f, off_t *off, off_t **pos)
 {
 	if (off && !file_seekable(f))
 		return -EINVAL;
-	*pos = off ? (off_t *)off : &f->pos;
+	*pos = off ? off : &f->pos;
 	return **pos < 0 ? -EINVAL : 0;
 }
 
