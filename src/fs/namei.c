@@ -367,7 +367,7 @@ int path_to_string_deleted(struct task *t, const struct path *p, char *buf, size
 {
 	static const char suffix[] = " (deleted)";
 	int err = path_to_string(t, p, buf, len);
-	if (err < 0 || !p->dentry->inode || !p->dentry->inode->dead)
+	if (err < 0 || !p->dentry->inode || (!p->dentry->inode->dead && !p->dentry->tmpfile))
 		return err;
 	if (strlen(buf) + sizeof(suffix) > len)
 		return -ENAMETOOLONG;

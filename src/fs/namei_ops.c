@@ -243,9 +243,18 @@ static int link_checked(struct task *t, const struct path *old, struct nameparen
 		return err;
 	if (!dir->iops || !dir->iops->link || S_ISDIR(inode->mode))
 		return -EPERM;
+	/* A file with no link left gets no new name, unless it is an O_TMPFILE file opened
+	 * without O_EXCL, and that only once (Linux's I_LINKABLE). */
+	struct kstat st;
+	if ((err = vfs_getattr(inode, &st)) < 0)
+		return err;
+	if (st.nlink == 0 && !inode->linkable)
+		return -ENOENT;
 	err = dir->iops->link(inode, dir, np->last);
-	if (err == 0)
+	if (err == 0) {
+		inode->linkable = false;
 		fsnotify_link(dir, np->last, inode);
+	}
 	return err;
 }
 

@@ -1,4 +1,5 @@
 /* Opening files: path walk, creation, permission and the per-type open. */
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "fs/blkdev.h"
@@ -107,6 +108,61 @@ static int create_at(struct task *t, struct path *parent, const char *name, mode
 	return 0;
 }
 
+/* The open of the file a filesystem just made, whatever its mode says (p: taken over). */
+static int open_new(struct path *p, int flags, struct file **out)
+{
+	struct file *f = file_new(p, (unsigned)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	struct inode *inode = f->path.dentry->inode;
+	int err = inode->iops && inode->iops->open ? inode->iops->open(inode, f) : 0;
+	if (!err && !f->fops)
+		f->fops = inode->fops;
+	if (err < 0) {
+		f->fops = NULL;
+		file_put(f);
+		return err;
+	}
+	opened_notify(f);
+	*out = f;
+	return 0;
+}
+
+/*
+ * O_TMPFILE (Linux's vfs_tmpfile): name is a directory on a writable mount that the
+ * caller may write in; its filesystem makes an unnamed regular file there. The file's
+ * dentry is "#<ino>" under the directory, so /proc shows "DIR/#<ino> (deleted)". The
+ * open keeps __O_TMPFILE and O_DIRECTORY in the status flags, as F_GETFL shows them.
+ */
+static int open_tmpfile(struct task *t, int dirfd, const char *name, int flags, mode_t mode,
+			unsigned lf, struct file **out)
+{
+	struct path dir;
+	int err = path_walk(t, dirfd, name, lf | LOOKUP_DIRECTORY, &dir);
+	if (err < 0)
+		return err;
+	struct inode *d = dir.dentry->inode, *inode = NULL;
+	err = vfs_mnt_writable(dir.mnt, d);
+	if (!err)
+		err = path_permission(t, &dir, MAY_WRITE | MAY_EXEC);
+	if (!err && (!d->iops || !d->iops->tmpfile))
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = d->iops->tmpfile(d, S_IFREG | (mode & 07777 & ~t->fs->umask), &t->cred, &inode);
+	if (err < 0) {
+		path_put(&dir);
+		return err;
+	}
+	char dname[32];
+	snprintf(dname, sizeof(dname), "#%llu", (unsigned long long)inode->ino);
+	struct path p = { dir.mnt, dentry_new(dname, dir.dentry, inode) };
+	p.dentry->tmpfile = true;
+	p.mnt->refcount++;
+	path_put(&dir);
+	err = open_new(&p, flags, out);
+	if (!err)
+		inode->linkable = !(flags & O_EXCL);
+	return err;
+}
+
 int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode,
 	     unsigned resolve, struct file **out)
 {
@@ -117,6 +173,8 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode
 	unsigned lf = resolve | ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
 	if (flags & O_DIRECTORY)
 		lf |= LOOKUP_DIRECTORY;
+	if (flags & KERNEL_O_TMPFILE_BIT)
+		return open_tmpfile(t, dirfd, name, flags, mode, lf, out);
 	if (!(flags & O_CREAT)) {
 		err = path_walk(t, dirfd, name, lf, &p);
 		if (err < 0)
@@ -177,19 +235,5 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode
 	if (err < 0)
 		return err;
 	/* a freshly created file may be opened with any access mode */
-	path_get(&p);
-	struct file *f = file_new(&p, (unsigned)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
-	struct inode *inode = p.dentry->inode;
-	err = inode->iops && inode->iops->open ? inode->iops->open(inode, f) : 0;
-	if (!err && !f->fops)
-		f->fops = inode->fops;
-	path_put(&p);
-	if (err < 0) {
-		f->fops = NULL;
-		file_put(f);
-		return err;
-	}
-	opened_notify(f);
-	*out = f;
-	return 0;
+	return open_new(&p, flags, out);
 }

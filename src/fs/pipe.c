@@ -168,6 +168,39 @@ const struct file_ops pipe_write_fops = {
 	.rwf = FOP_RWF_NOWAIT_READ | FOP_RWF_NOWAIT_WRITE,
 };
 
+/* ---- the ring as splice and tee use it (sys/fs_splice.c) ---------------------- */
+
+struct pipe *file_pipe(struct file *f)
+{
+	return f->fops == &pipe_read_fops || f->fops == &pipe_write_fops ? f->priv : NULL;
+}
+
+size_t pipe_peek(const struct pipe *p, char *buf, size_t len)
+{
+	size_t n = len < p->len ? len : p->len;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = p->buf[(p->head + i) % p->size];
+	return n;
+}
+
+void pipe_consume(struct pipe *p, size_t n)
+{
+	p->head = (p->head + n) % p->size;
+	p->len -= n;
+	waitq_wake_all(&p->wq);
+}
+
+size_t pipe_put(struct pipe *p, const char *buf, size_t len)
+{
+	size_t room = p->size - p->len, n = len < room ? len : room;
+	for (size_t i = 0; i < n; i++)
+		p->buf[(p->head + p->len + i) % p->size] = buf[i];
+	p->len += n;
+	if (n)
+		waitq_wake_all(&p->rq);
+	return n;
+}
+
 static const struct inode_ops pipe_iops = { 0 };
 
 int pipe_create(struct task *t, struct file **rd, struct file **wr)

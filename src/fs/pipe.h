@@ -17,4 +17,12 @@ int fifo_open(struct inode *inode, struct file *f);
 int pipe_proc_path(struct file *f, struct path *out);
 long pipe_fcntl_size(struct file *f, struct task *t, int cmd, unsigned long arg);
 extern const struct file_ops pipe_read_fops, pipe_write_fops;
+/* splice and tee: the pipe behind f (anonymous or a FIFO), or NULL */
+struct pipe *file_pipe(struct file *f);
+/* Copies up to len bytes from the front of p, leaving them there; returns how many. */
+size_t pipe_peek(const struct pipe *p, char *buf, size_t len);
+/* Drops n bytes (at most p->len) from the front of p, waking writers. */
+void pipe_consume(struct pipe *p, size_t n);
+/* Appends what fits of buf, waking readers; returns how much. */
+size_t pipe_put(struct pipe *p, const char *buf, size_t len);
 #endif

@@ -67,6 +67,10 @@ struct inode_ops {
 	int (*mkdir)(struct inode *dir, const char *name, mode_t mode, const struct cred *cred);
 	int (*symlink)(struct inode *dir, const char *name, const char *target, const struct cred *cred);
 	int (*link)(struct inode *old, struct inode *dir, const char *name);
+	/* O_TMPFILE: a new regular file of dir's filesystem with no name (nlink 0, dead),
+	 * owned as a file created in dir; freed at its last reference unless link gives it
+	 * a name first. NULL: the filesystem can't (EOPNOTSUPP). */
+	int (*tmpfile)(struct inode *dir, mode_t mode, const struct cred *cred, struct inode **out);
 	int (*unlink)(struct inode *dir, const char *name);
 	int (*rmdir)(struct inode *dir, const char *name);
 	int (*rename)(struct inode *olddir, const char *oldname, struct inode *newdir,
@@ -173,6 +177,9 @@ struct inode {
 	 * lives on only through references. Linux's unhashed dentry: getcwd fails with
 	 * ENOENT, /proc links get " (deleted)". Set by the filesystem. */
 	bool dead;
+	/* An O_TMPFILE file opened without O_EXCL and not linked yet: link may give it a
+	 * name although it has no link (Linux's I_LINKABLE). Set and cleared by the VFS. */
+	bool linkable;
 };
 
 struct dentry {
@@ -180,6 +187,9 @@ struct dentry {
 	char *name;
 	struct dentry *parent;   /* NULL for a filesystem root */
 	struct inode *inode;
+	/* An O_TMPFILE file's "#<ino>": never a name in its directory (Linux never hashes
+	 * it), so its path reads " (deleted)" even after link has named the inode. */
+	bool tmpfile;
 };
 
 struct mount {
@@ -321,6 +331,8 @@ void fs_struct_put(struct fs_struct *fs);
 /* open */
 /* The kernel's O_LARGEFILE on x86-64 (the C library defines its own as 0 there). */
 #define KERNEL_O_LARGEFILE 0100000
+/* O_TMPFILE without its O_DIRECTORY: the bit that asks for an unnamed file */
+#define KERNEL_O_TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
 /* resolve: LOOKUP_* flags for every walk of the open (openat2's RESOLVE_*) */
 int vfs_open(struct task *t, int dirfd, const char *name, int flags, mode_t mode,
 	     unsigned resolve, struct file **out);

@@ -1,8 +1,7 @@
 /*
  * sendfile and copy_file_range: bytes moved from one open file to another inside the
  * kernel, through a kernel buffer as Linux's do_splice_direct fallback moves them.
- * splice and tee would need pipe buffers that can hand out pages; until then they are
- * EINVAL, the answer Linux gives a pair of files it cannot splice.
+ * splice and tee, which need a pipe at one end, are in fs_splice.c.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -12,8 +11,6 @@
 #include "sys/syscalls.h"
 
 #define COPY_CHUNK ((size_t)1 << 20)
-/* Linux's MAX_RW_COUNT: no single transfer moves more. */
-#define MAX_RW_COUNT ((size_t)(INT_MAX & ~(PAGE_SIZE - 1)))
 
 static bool is_type(struct file *f, mode_t type)
 {
@@ -246,16 +243,4 @@ long sys_copy_file_range(struct task *t, struct syscall_args *a)
 	if (write_offset(t, uoff_in, in, pos_in) < 0 || write_offset(t, uoff_out, out, pos_out) < 0)
 		return -EFAULT;
 	return n;
-}
-
-long sys_splice(struct task *t, struct syscall_args *a)
-{
-	(void)t; (void)a;
-	return -EINVAL;
-}
-
-long sys_tee(struct task *t, struct syscall_args *a)
-{
-	(void)t; (void)a;
-	return -EINVAL;
 }

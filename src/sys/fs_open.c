@@ -11,11 +11,29 @@ long copy_path_in(struct task *t, unsigned long addr, char *buf)
 	return guest_read_str(t, buf, addr, PATH_MAX);
 }
 
+/* build_open_flags' refusals, before the name is read: O_CREAT with O_DIRECTORY
+ * (Linux 6.4+; O_TMPFILE holds O_DIRECTORY), O_TMPFILE's bit without O_DIRECTORY or
+ * without write access. openat drops every flag O_PATH does not take first. */
+static long open_flags_check(int flags)
+{
+	if (flags & O_PATH)
+		return 0;
+	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+		return -EINVAL;
+	if ((flags & KERNEL_O_TMPFILE_BIT) &&
+	    (!(flags & O_DIRECTORY) || (flags & O_ACCMODE) == O_RDONLY))
+		return -EINVAL;
+	return 0;
+}
+
 long do_openat(struct task *t, int dirfd, unsigned long upath, int flags, mode_t mode,
 	       unsigned resolve)
 {
 	char path[PATH_MAX];
-	long err = copy_path_in(t, upath, path);
+	long err = open_flags_check(flags);
+	if (err < 0)
+		return err;
+	err = copy_path_in(t, upath, path);
 	if (err < 0)
 		return err;
 	struct file *f;

@@ -8,7 +8,6 @@
 #include "sys/syscalls.h"
 
 /* Linux's VALID_OPEN_FLAGS, with the kernel's own O_LARGEFILE and __O_TMPFILE bits */
-#define KERNEL_O_TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
 #define VALID_OPEN_FLAGS                                                                  \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC | \
 	 O_DSYNC | O_ASYNC | O_DIRECT | KERNEL_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |        \

@@ -11,8 +11,6 @@
 #include "sys/syscalls.h"
 
 #define IO_CHUNK (1 << 20)
-/* Linux's most bytes one call moves: longer vectors are cut there, not refused */
-#define MAX_RW_COUNT (INT_MAX & ~(PAGE_SIZE - 1))
 
 bool file_may_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 bool file_may_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }

@@ -1,6 +1,7 @@
 /* Every syscall handler, by family. A handler returns a value, -errno or a SYSRET_*. */
 #ifndef UMLINUX_SYSCALLS_H
 #define UMLINUX_SYSCALLS_H
+#include <limits.h>
 #include "kernel/kernel.h"
 #include "platform/platform.h"
 
@@ -18,7 +19,9 @@ int resolve_at(struct task *t, int dirfd, unsigned long upath, int atflags, stru
 /* hooks with weak defaults, overridden by subsystems that need them */
 void file_opened_hook(struct task *t, struct file *f, int flags);
 long fcntl_more(struct task *t, struct file *f, int fd, int cmd, unsigned long arg);
-/* the data path's checks (fs_rw.c), shared with fs_copy.c */
+/* Linux's MAX_RW_COUNT: no single transfer moves more. */
+#define MAX_RW_COUNT ((size_t)(INT_MAX & ~(PAGE_SIZE - 1)))
+/* the data path's checks (fs_rw.c), shared with fs_copy.c and fs_splice.c */
 bool file_may_read(struct file *f);
 bool file_may_write(struct file *f);
 bool file_seekable(struct file *f);   /* pread/pwrite allowed (else ESPIPE) */

@@ -44,11 +44,11 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(inotify_add_watch, inotify_add_watch, SC_PARTIAL, "events of an open file renamed since carry the name it was opened by"),
 	E(inotify_rm_watch, inotify_rm_watch, SC_FULL),
 	E(memfd_create, memfd_create, SC_PARTIAL, "MFD_HUGETLB is EINVAL (no hugetlbfs); vm.memfd_noexec is 0"),
-	/* fs: copies between files (fs_copy.c) */
+	/* fs: copies between files (fs_copy.c), splice and tee (fs_splice.c) */
 	E(sendfile, sendfile, SC_PARTIAL, "into a pipe any readable input (Linux refuses devices without splice_read, e.g. /dev/null)"),
 	E(copy_file_range, copy_file_range, SC_FULL),
-	E(splice, splice, SC_STUB, "EINVAL: not yet"),
-	E(tee, tee, SC_STUB, "EINVAL: not yet"),
+	E(splice, splice, SC_PARTIAL, "pipe to and from files and pipes, bytes copied (no page moves); sockets not yet (EINVAL)"),
+	E(tee, tee, SC_FULL),
 	/* fs: advice about file data (fs_advise.c) */
 	E(fadvise64, fadvise64, SC_PARTIAL, "checked, then nothing to do: the host caches hostfs files"),
 	E(readahead, readahead, SC_PARTIAL, "checked, then nothing to do"),

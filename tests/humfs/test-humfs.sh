@@ -21,6 +21,8 @@ chmod 755 "$TMPDIR"
 root=$TMPDIR/root
 umlinux_root_copy "$root" || { fail humfs-root "cannot copy the BusyBox root"; finish; }
 cp "$UMLINUX_TOP/tests/humfs/guest/ops.sh" "$root/ops.sh"
+gcc -static -O1 -Wall -o "$root/tmpfile" "$UMLINUX_TOP/tests/humfs/guest/tmpfile.c" \
+	|| fail humfs/tmpfile-helper "cannot build tests/humfs/guest/tmpfile.c"
 mkdir -p "$root/m1" "$root/m2" "$root/m3" "$root/bad" "$root/mnt"   # the root is the host's, read-only to nobody
 H=$TMPDIR/h
 mkdir -p "$H" "$TMPDIR/uml"
@@ -137,6 +139,9 @@ check humfs/rename-over 'ops-stat victim: new'
 check humfs/listing 'ops-ls: blk chr dev etc fifo file1 file1-link filemeta movein pipe sub sub2 sub3 suid sym victim '
 check humfs/guest-user-owns-files 'user-file: user 600 8'
 check humfs/guest-user-removes 'user-rm: ok'
+check humfs/tmpfile-unnamed 'tmpfile-unnamed: 640 1000 100 0'
+check humfs/tmpfile-named 'tmpfile-named: 640 1000 100 1'
+check humfs/tmpfile-unlinked-leaves-nothing 'tmpfile-ls: tmpnamed '
 check humfs/mknod-unprivileged-host 'mknod-humfs: block special file 62 0'
 check humfs/hostfs-mknod-refused 'mknod-hostfs: mknod: /m3/ubda: Operation not permitted'
 check humfs/umount 'ours-umount: ok'
@@ -146,6 +151,7 @@ check humfs/enospc-fills 'small-size: 61440'
 check humfs/enospc-append 'small-append: refused'
 check humfs/df-full 'small-df-full: 64 64 0 100% /m3'
 check humfs/df-after-rm 'small-df-after: 64 4 60 6% /m3'
+check humfs/tmpfile-space-given-back 'small-df-tmpfile: 64 4 60 6% /m3'
 check humfs/statfs-magic 'small-type: c0ffee'
 for t in nosuper badsuper v1super nodata noarg; do check "humfs/refuses-$t" "bad-$t: refused"; done
 check humfs/damaged-others-fine 'damaged-good: readable'
@@ -180,6 +186,7 @@ expect_dump humfs/meta-renamed-deep 'movein/metadata/d2/f: 420 5 5'
 expect_dump humfs/meta-subdir-metadata 'sub2/metadata/: 493 0 0'
 expect_dump humfs/meta-file-in-metadata-dir 'sub2/metadata/inner: 420 0 0'
 expect_dump humfs/meta-guest-device 'tmp/ubda: 420 0 0 b 98 0'
+expect_dump humfs/meta-tmpfile-linked 'tmp/tmpnamed: 416 1000 100'
 [ "$(stat -c %i "$H/ours/file_metadata/file1")" = "$(stat -c %i "$H/ours/file_metadata/file1-link")" ] \
 	&& pass humfs/meta-hard-link-shared || fail humfs/meta-hard-link-shared "two metadata files"
 [ -f "$H/ours/dir_metadata/sub3/metadata" ] && pass humfs/meta-name-restored \

@@ -82,6 +82,10 @@ extern io_manager ext2_blkdev_io_manager;
 /* icache.c */
 int ext2_iget(struct super_block *sb, ext2_ino_t ino, struct inode **out);
 struct inode *ext2_ifind(struct super_block *sb, ext2_ino_t ino);  /* live only, no ref */
+/* The inode of a file just made without a link (O_TMPFILE): gone from the start, so
+ * it is freed at its last reference unless ext2_link names it first. */
+struct inode *ext2_iget_unlinked(struct super_block *sb, ext2_ino_t ino,
+				 const struct ext2_raw_inode *raw);
 void ext2_fill_vfs(struct inode *inode, ext2_filsys fs, const struct ext2_raw_inode *raw);
 int ext2_refresh(struct inode *inode);       /* VFS fields from the disk inode */
 int ext2_drop_link(struct super_block *sb, ext2_ino_t ino, bool is_dir); /* nlink--, free at 0 */

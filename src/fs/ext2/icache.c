@@ -72,6 +72,21 @@ static const struct file_ops *fops_for(mode_t mode)
 	return &ext2_special_fops;
 }
 
+/* The VFS inode of a disk inode read into raw, entered in the hash. */
+static struct inode *inode_make(struct super_block *sb, ext2_ino_t ino,
+				const struct ext2_raw_inode *raw)
+{
+	struct inode *i = inode_new(sb, ino, raw->large.i_mode, &ext2_iops, fops_for(raw->large.i_mode));
+	struct ext2_node *n = xcalloc(1, sizeof(*n));
+	n->inode = i;
+	n->memfd = -1;
+	list_init(&n->pin);
+	i->priv = n;
+	list_add_tail(&n->link, bucket(sb, ino));
+	ext2_fill_vfs(i, E2SB(sb)->fs, raw);
+	return i;
+}
+
 int ext2_iget(struct super_block *sb, ext2_ino_t ino, struct inode **out)
 {
 	struct inode *i = ext2_ifind(sb, ino);
@@ -88,16 +103,17 @@ int ext2_iget(struct super_block *sb, ext2_ino_t ino, struct inode **out)
 		return err;
 	if (raw.large.i_links_count == 0 || raw.large.i_mode == 0)
 		return -EIO;   /* a directory entry names a free inode: the disk needs fsck */
-	i = inode_new(sb, ino, raw.large.i_mode, &ext2_iops, fops_for(raw.large.i_mode));
-	struct ext2_node *n = xcalloc(1, sizeof(*n));
-	n->inode = i;
-	n->memfd = -1;
-	list_init(&n->pin);
-	i->priv = n;
-	list_add_tail(&n->link, bucket(sb, ino));
-	ext2_fill_vfs(i, fs, &raw);
-	*out = i;
+	*out = inode_make(sb, ino, &raw);
 	return 0;
+}
+
+struct inode *ext2_iget_unlinked(struct super_block *sb, ext2_ino_t ino,
+				 const struct ext2_raw_inode *raw)
+{
+	struct inode *i = inode_make(sb, ino, raw);
+	E2I(i)->gone = true;
+	i->dead = true;
+	return i;
 }
 
 int ext2_free_inode(ext2_filsys fs, ext2_ino_t ino)

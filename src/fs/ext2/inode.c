@@ -116,6 +116,7 @@ int ext2_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
 int ext2_mkdir(struct inode *dir, const char *name, mode_t mode, const struct cred *cred);
 int ext2_symlink(struct inode *dir, const char *name, const char *target, const struct cred *cred);
 int ext2_link(struct inode *old, struct inode *dir, const char *name);
+int ext2_tmpfile(struct inode *dir, mode_t mode, const struct cred *cred, struct inode **out);
 int ext2_unlink(struct inode *dir, const char *name);
 int ext2_rmdir(struct inode *dir, const char *name);
 int ext2_rename(struct inode *olddir, const char *oldname, struct inode *newdir,
@@ -129,6 +130,7 @@ const struct inode_ops ext2_iops = {
 	.mkdir = ext2_mkdir,
 	.symlink = ext2_symlink,
 	.link = ext2_link,
+	.tmpfile = ext2_tmpfile,
 	.unlink = ext2_unlink,
 	.rmdir = ext2_rmdir,
 	.rename = ext2_rename,

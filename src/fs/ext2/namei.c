@@ -49,6 +49,26 @@ static void init_raw(ext2_filsys fs, struct ext2_raw_inode *raw, mode_t mode, ui
 	}
 }
 
+/* A new inode, allocated near dir and written: links is 1, or 0 for O_TMPFILE. */
+static int new_inode(struct inode *dir, mode_t mode, dev_t rdev, const struct cred *cred,
+		     unsigned links, struct ext2_raw_inode *raw, ext2_ino_t *ino)
+{
+	ext2_filsys fs = E2FS(dir);
+	uid_t uid;
+	gid_t gid;
+	vfs_init_owner(dir, &mode, cred, &uid, &gid);
+	int err = ext2_errno(ext2fs_new_inode(fs, (ext2_ino_t)dir->ino, (int)mode, NULL, ino));
+	if (err)
+		return err;
+	init_raw(fs, raw, mode, uid, gid, rdev);
+	raw->large.i_links_count = (__u16)links;
+	err = ext2_write_raw(fs, *ino, raw);
+	if (err)
+		return err;
+	ext2fs_inode_alloc_stats2(fs, *ino, +1, 0);
+	return 0;
+}
+
 int ext2_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
 		const struct cred *cred, struct inode **out)
 {
@@ -57,19 +77,11 @@ int ext2_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
 	ext2_filsys fs = E2FS(dir);
 	struct ext2_raw_inode raw;
 	ext2_ino_t ino;
-	uid_t uid;
-	gid_t gid;
 	if (strlen(name) > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
-	vfs_init_owner(dir, &mode, cred, &uid, &gid);
-	int err = ext2_errno(ext2fs_new_inode(fs, (ext2_ino_t)dir->ino, (int)mode, NULL, &ino));
+	int err = new_inode(dir, mode, rdev, cred, 1, &raw, &ino);
 	if (err)
 		return err;
-	init_raw(fs, &raw, mode, uid, gid, rdev);
-	err = ext2_write_raw(fs, ino, &raw);
-	if (err)
-		return err;
-	ext2fs_inode_alloc_stats2(fs, ino, +1, 0);
 	err = ext2_dir_add(fs, (ext2_ino_t)dir->ino, name, ino, ext2_file_type(mode));
 	if (err) {
 		ext2_free_inode(fs, ino);
@@ -77,6 +89,21 @@ int ext2_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
 	}
 	ext2_dir_changed(dir);
 	return ext2_iget(dir->sb, ino, out);
+}
+
+/* O_TMPFILE: an inode with no link, freed at the last close unless linked (Linux puts
+ * it on the orphan list; here, as for removed open files, after a crash e2fsck does). */
+int ext2_tmpfile(struct inode *dir, mode_t mode, const struct cred *cred, struct inode **out)
+{
+	if (E2I(dir)->gone)
+		return -ENOENT;
+	struct ext2_raw_inode raw;
+	ext2_ino_t ino;
+	int err = new_inode(dir, S_IFREG | (mode & 07777), 0, cred, 0, &raw, &ino);
+	if (err)
+		return err;
+	*out = ext2_iget_unlinked(dir->sb, ino, &raw);
+	return 0;
 }
 
 int ext2_name_ino(struct inode *dir, const char *name, ext2_ino_t *ino)
@@ -181,6 +208,10 @@ int ext2_link(struct inode *old, struct inode *dir, const char *name)
 	if (err)
 		return err;
 	ext2_fill_vfs(old, fs, &raw);
+	if (E2I(old)->gone) {   /* an O_TMPFILE file: kept from now on */
+		E2I(old)->gone = false;
+		old->dead = false;
+	}
 	return ext2_dir_changed(dir);
 }
 

@@ -38,7 +38,7 @@ static int host_flags(struct inode *inode, unsigned flags)
 	}
 	if ((acc != O_RDONLY || (flags & O_TRUNC)) && hostfs_rdonly(inode->sb))
 		return -EROFS;
-	h |= acc | (flags & (O_APPEND | O_TRUNC | O_SYNC | O_DSYNC | O_DIRECTORY | O_NONBLOCK));
+	h |= acc | (flags & (O_APPEND | O_TRUNC | O_SYNC | O_DSYNC | O_NONBLOCK));
 	if (inode->sb->flags & MS_SYNCHRONOUS)
 		h |= O_SYNC;
 	if (HSB(inode->sb)->append && acc != O_RDONLY)

@@ -45,7 +45,9 @@ struct hostfs_inode {
 	struct list_head files;   /* of hostfs_file.link: host descriptors of this file */
 	int created_fd;           /* read-write descriptor from create, for the open that follows */
 	int orphan_fd;            /* taken just before the guest removed the name, so a dead
-				   * inode still in use (a removed cwd) keeps reaching its file */
+				   * inode still in use (a removed cwd) keeps reaching its file,
+				   * or an O_TMPFILE file's own descriptor */
+	bool tmpfile;             /* an O_TMPFILE file never linked: it has never had a name */
 };
 
 struct hostfs_file {
@@ -99,6 +101,9 @@ int hostfs_statx_at(int dirfd, const char *name, struct statx *stx);
 int hostfs_inode_for(struct super_block *sb, char *path, const struct statx *stx,
 		     struct inode **out);
 void hostfs_fill_inode(struct inode *inode, const struct statx *stx);
+int hostfs_inode_unnamed(struct super_block *sb, int fd, const struct statx *stx,
+			 struct inode **out);
+void hostfs_adopt_path(struct inode *inode, char *path);
 int hostfs_pin(struct super_block *sb, int dirfd, const char *name, const char *path);
 void hostfs_moved(struct super_block *sb, const char *from, const char *to, bool exchange,
 		  int replaced_fd);
@@ -112,6 +117,13 @@ void hostfs_for_each_ino(struct super_block *sb, uint64_t ino,
 long hostfs_readlink(struct inode *inode, char *buf, size_t len);
 void hostfs_destroy(struct inode *inode);
 int hostfs_may_resize(struct inode *inode, off_t size);
+void hostfs_give_to_creator(int fd, int dirfd, const char *name, const struct cred *cred,
+			    struct statx *stx);
+void hostfs_undo_host_umask(int fd, int dirfd, const char *name, mode_t want, struct statx *stx);
+
+/* tmpfile.c */
+int hostfs_tmpfile(struct inode *dir, mode_t mode, const struct cred *cred, struct inode **out);
+int hostfs_link_unnamed(struct inode *old, int dirfd, const char *name);
 
 /* file.c */
 int hostfs_open(struct inode *inode, struct file *f);

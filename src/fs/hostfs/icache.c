@@ -113,7 +113,9 @@ static struct inode *icache_new(struct super_block *sb, char *path, const struct
 	hi->created_fd = -1;
 	hi->orphan_fd = -1;
 	list_init(&hi->files);
-	list_add_tail(&hi->link, bucket(HSB(sb), path));
+	list_init(&hi->link);
+	if (path)
+		list_add_tail(&hi->link, bucket(HSB(sb), path));
 	inode->priv = hi;
 	hostfs_fill_inode(inode, stx);
 	return inode;
@@ -139,6 +141,36 @@ int hostfs_inode_for(struct super_block *sb, char *path, const struct statx *stx
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/* An O_TMPFILE file: no path, reached only through fd, which the inode keeps. */
+int hostfs_inode_unnamed(struct super_block *sb, int fd, const struct statx *stx,
+			 struct inode **out)
+{
+	struct inode *inode = icache_new(sb, NULL, stx);
+
+	if (!inode)
+		return -ENOMEM;
+	HI(inode)->orphan_fd = fd;
+	HI(inode)->tmpfile = true;
+	inode->dead = true;
+	*out = inode;
+	return 0;
+}
+
+/* A file without a path was just linked at path (taken over): from now on it is found
+ * there, as if it had been looked up. An inode left at that path is stale. */
+void hostfs_adopt_path(struct inode *inode, char *path)
+{
+	struct hostfs_inode *hi = HI(inode), *stale = icache_find(HSB(inode->sb), path);
+
+	if (stale)
+		icache_retire(stale);
+	hi->path = path;
+	hi->tmpfile = false;
+	list_del_init(&hi->link);
+	list_add_tail(&hi->link, bucket(HSB(inode->sb), path));
+	inode->dead = false;
 }
 
 static bool path_under(const char *path, const char *prefix, size_t len)

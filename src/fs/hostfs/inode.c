@@ -208,7 +208,7 @@ static int hostfs_setattr(struct inode *inode, const struct iattr *a)
 
 /* The host process's umask must not narrow a mode the guest's umask already shaped.
  * Set-id bits the host added (a set-group-id parent directory) are kept. */
-static void undo_host_umask(int fd, int dirfd, const char *name, mode_t want, struct statx *stx)
+void hostfs_undo_host_umask(int fd, int dirfd, const char *name, mode_t want, struct statx *stx)
 {
 	mode_t mode = (stx->stx_mode & 07000) | (want & 0777);
 	int ret;
@@ -250,7 +250,7 @@ static int create_node(int dirfd, const char *name, mode_t mode, dev_t rdev)
  * fsgid unless the directory is set-group-id (then the host already gave it the
  * directory's group). A host that may not chown (umlinux run by an ordinary user)
  * leaves it to the host user, which guests then see, as UML's hostfs always does. */
-static void give_to_creator(int fd, int dirfd, const char *name, const struct cred *cred,
+void hostfs_give_to_creator(int fd, int dirfd, const char *name, const struct cred *cred,
 			    struct statx *stx)
 {
 	struct statx dir;
@@ -283,8 +283,8 @@ static int created_inode(struct inode *dir, int dirfd, const char *name, int fd,
 
 	if (err)
 		return err;
-	give_to_creator(fd, dirfd, name, cred, &stx);   /* before the mode: chown clears set-id bits */
-	undo_host_umask(fd, dirfd, name, mode, &stx);
+	hostfs_give_to_creator(fd, dirfd, name, cred, &stx);   /* before the mode: chown clears set-id bits */
+	hostfs_undo_host_umask(fd, dirfd, name, mode, &stx);
 	return hostfs_inode_for(dir->sb, hostfs_child_path(HI(dir)->path, name), &stx, out);
 }
 
@@ -330,8 +330,8 @@ static int hostfs_mkdir(struct inode *dir, const char *name, mode_t mode, const 
 		return dirfd;
 	err = mkdirat(dirfd, name, mode & 07777) ? -errno : 0;
 	if (!err && !hostfs_statx_at(dirfd, name, &stx)) {
-		give_to_creator(-1, dirfd, name, cred, &stx);
-		undo_host_umask(-1, dirfd, name, mode, &stx);
+		hostfs_give_to_creator(-1, dirfd, name, cred, &stx);
+		hostfs_undo_host_umask(-1, dirfd, name, mode, &stx);
 	}
 	close(dirfd);
 	return err;
@@ -350,7 +350,7 @@ static int hostfs_symlink(struct inode *dir, const char *name, const char *targe
 		return dirfd;
 	err = symlinkat(target, dirfd, name) ? -errno : 0;
 	if (!err && !hostfs_statx_at(dirfd, name, &stx))
-		give_to_creator(-1, dirfd, name, cred, &stx);
+		hostfs_give_to_creator(-1, dirfd, name, cred, &stx);
 	close(dirfd);
 	return err;
 }
@@ -365,8 +365,13 @@ static int hostfs_link(struct inode *old, struct inode *dir, const char *name)
 	dirfd = hostfs_open_child_dir(dir, name);
 	if (dirfd < 0)
 		return dirfd;
-	err = hostfs_locate(old, false, &loc);
-	if (!err) {
+	if (!HI(old)->path) {
+		/* an O_TMPFILE file, or a removed one with links elsewhere (the VFS checked it
+		 * may be linked): found by the new name from now on */
+		err = hostfs_link_unnamed(old, dirfd, name);
+		if (!err)
+			hostfs_adopt_path(old, hostfs_child_path(HI(dir)->path, name));
+	} else if (!(err = hostfs_locate(old, false, &loc))) {
 		err = linkat(loc.dirfd, loc.name, dirfd, name, 0) ? -errno : 0;
 		hostfs_loc_done(&loc);
 	}
@@ -505,6 +510,7 @@ const struct inode_ops hostfs_iops = {
 	.mkdir = hostfs_mkdir,
 	.symlink = hostfs_symlink,
 	.link = hostfs_link,
+	.tmpfile = hostfs_tmpfile,
 	.unlink = hostfs_unlink,
 	.rmdir = hostfs_rmdir,
 	.rename = hostfs_rename,

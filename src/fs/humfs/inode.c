@@ -289,6 +289,18 @@ static int humfs_symlink(struct inode *dir, const char *name, const char *target
 	return new_entry(dir, name, &m, false, symlink_data, (void *)target);
 }
 
+/* A name for an existing file shares its metadata file (a host hard link); a file
+ * without a name (O_TMPFILE) has none yet, and gets one written from its inode. */
+static int link_meta(struct inode *old, const char *path)
+{
+	struct humfs_meta m;
+
+	if (HI(old)->path)
+		return humfs_meta_link(old->sb, HI(old)->path, path);
+	m = meta_of(old);
+	return humfs_meta_write(old->sb, path, false, &m);
+}
+
 static int humfs_link(struct inode *old, struct inode *dir, const char *name)
 {
 	char *path;
@@ -296,10 +308,10 @@ static int humfs_link(struct inode *old, struct inode *dir, const char *name)
 
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
-	if (!HI(old)->path || !HI(dir)->path)
+	if (!HI(dir)->path)
 		return -ENOENT;
 	path = hostfs_child_path(HI(dir)->path, name);
-	err = humfs_meta_link(dir->sb, HI(old)->path, path);
+	err = link_meta(old, path);
 	if (!err) {
 		err = hostfs_iops.link(old, dir, name);
 		if (err && err != -EEXIST)
@@ -307,6 +319,31 @@ static int humfs_link(struct inode *old, struct inode *dir, const char *name)
 	}
 	free(path);
 	return err;
+}
+
+/* O_TMPFILE: a host O_TMPFILE data file, the guest's owner and mode kept in the inode
+ * only; metadata is written if and when the file is linked. */
+static int humfs_tmpfile(struct inode *dir, mode_t mode, const struct cred *cred,
+			 struct inode **out)
+{
+	struct humfs_meta m;
+	int err;
+
+	if (hostfs_rdonly(dir->sb))
+		return -EROFS;
+	m = new_meta(dir, &mode, cred);
+	err = hostfs_tmpfile(dir, S_IFREG | DATA_FILE_MODE, NULL, out);
+	if (!err)
+		set_override(HI(*out), &m);
+	return err;
+}
+
+/* A file that never had a name gives back the space its writes were charged. */
+static void humfs_destroy(struct inode *inode)
+{
+	if (HI(inode) && HI(inode)->tmpfile)
+		humfs_charge(inode->sb, -inode_bytes(inode));
+	hostfs_destroy(inode);
 }
 
 static int humfs_unlink(struct inode *dir, const char *name)
@@ -422,10 +459,11 @@ const struct inode_ops humfs_iops = {
 	.mkdir = humfs_mkdir,
 	.symlink = humfs_symlink,
 	.link = humfs_link,
+	.tmpfile = humfs_tmpfile,
 	.unlink = humfs_unlink,
 	.rmdir = humfs_rmdir,
 	.rename = humfs_rename,
 	.readlink = hostfs_readlink,
 	.open = hostfs_open,
-	.destroy = hostfs_destroy,
+	.destroy = humfs_destroy,
 };

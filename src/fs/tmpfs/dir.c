@@ -173,14 +173,30 @@ int tmpfs_link(struct inode *old, struct inode *dir, const char *name)
 {
 	if (S_ISDIR(old->mode))
 		return -EPERM;
-	if (old->nlink == 0)
-		return -ENOENT;   /* an unlinked file gets no new name (but see O_TMPFILE) */
 	int err = dir_usable(dir, name);
-	if (err < 0 || (err = tmpfs_charge_inode(dir->sb)) < 0)
+	if (err < 0)
+		return err;
+	/* an O_TMPFILE file's first name uses the inode charged at its making, as shmem */
+	if (old->nlink > 0 && (err = tmpfs_charge_inode(dir->sb)) < 0)
 		return err;
 	old->nlink++;
+	old->dead = false;
 	old->ctime = tmpfs_now();
 	entry_add(dir, name, inode_get(old));
+	return 0;
+}
+
+/* O_TMPFILE: an inode charged like any, with no name; tmpfs_destroy frees it. */
+int tmpfs_tmpfile(struct inode *dir, mode_t mode, const struct cred *cred, struct inode **out)
+{
+	struct inode *inode;
+	int err = tmpfs_inode_new(dir->sb, dir, S_IFREG | (mode & 07777), 0, cred, &inode);
+	if (err < 0)
+		return err;
+	inode->nlink = 0;
+	inode->dead = true;
+	inode->atime = inode->mtime = inode->ctime = tmpfs_now();
+	*out = inode;
 	return 0;
 }
 

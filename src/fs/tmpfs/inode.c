@@ -197,6 +197,7 @@ int tmpfs_create(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
 int tmpfs_mkdir(struct inode *dir, const char *name, mode_t mode, const struct cred *cred);
 int tmpfs_symlink(struct inode *dir, const char *name, const char *target, const struct cred *cred);
 int tmpfs_link(struct inode *old, struct inode *dir, const char *name);
+int tmpfs_tmpfile(struct inode *dir, mode_t mode, const struct cred *cred, struct inode **out);
 int tmpfs_unlink(struct inode *dir, const char *name);
 int tmpfs_rmdir(struct inode *dir, const char *name);
 int tmpfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir,
@@ -210,6 +211,7 @@ const struct inode_ops tmpfs_iops = {
 	.mkdir = tmpfs_mkdir,
 	.symlink = tmpfs_symlink,
 	.link = tmpfs_link,
+	.tmpfile = tmpfs_tmpfile,
 	.unlink = tmpfs_unlink,
 	.rmdir = tmpfs_rmdir,
 	.rename = tmpfs_rename,

@@ -44,6 +44,10 @@ echo "ops-ls: $(ls | tr '\n' ' ')"
 # A guest user, who owns its files whatever the host user is (the book's humfs demo).
 mkdir /m2/tmp; chmod 1777 /m2/tmp
 su user -c 'echo foo >/m2/tmp/x; echo bar >>/m2/tmp/x; chmod 600 /m2/tmp/x; stat -c "user-file: %U %a %s" /m2/tmp/x; rm /m2/tmp/x && echo "user-rm: ok"'
+# O_TMPFILE: the metadata is written when the file is named; one never named leaves none.
+/tmpfile link /m2/tmp tmpnamed
+/tmpfile drop /m2/tmp 8192
+echo "tmpfile-ls: $(ls /m2/tmp | tr '\n' ' ')"
 # A device node by guest root, which hostfs refuses an unprivileged host user.
 mknod /m2/tmp/ubda b 98 0 && echo "mknod-humfs: $(stat -c '%F %t %T' /m2/tmp/ubda)"
 mount none /m3 -t hostfs -o "$H/plain" && { mknod /m3/ubda b 98 0 2>&1 | sed 's/^/mknod-hostfs: /'; umount /m3; }
@@ -61,6 +65,8 @@ df -k /m3 | tr -s ' ' | sed -n '2s/^[^ ]* /small-df-full: /p'
 rm /m3/fill
 df -k /m3 | tr -s ' ' | sed -n '2s/^[^ ]* /small-df-after: /p'
 echo "small-type: $(stat -f -c %t /m3)"
+/tmpfile drop /m3 16384
+df -k /m3 | tr -s ' ' | sed -n '2s/^[^ ]* /small-df-tmpfile: /p'
 umount /m3
 
 # Damage: the mount fails with a kernel message, or one file answers EIO.
