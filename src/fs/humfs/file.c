@@ -15,11 +15,14 @@ struct file_ops humfs_fops_table, humfs_dir_fops_table;
 static ssize_t humfs_write(struct file *f, const char *buf, size_t len, off_t *pos)
 {
 	struct super_block *sb = f->inode->sb;
-	int64_t before = humfs_host_bytes(f->host_fd, "");
 	struct statx stx;
+	int64_t before;
 	ssize_t n;
 
-	if (len && !hostfs_statx_at(f->host_fd, "", &stx)) {
+	if (hostfs_statx_at(f->host_fd, "", &stx))
+		return hostfs_fops.write(f, buf, len, pos);
+	before = (int64_t)stx.stx_blocks * 512;
+	if (len) {
 		uint64_t size = stx.stx_size, room = humfs_free_bytes(sb);
 		uint64_t start = (f->flags & O_APPEND) ? size : (uint64_t)*pos;
 		uint64_t end = start + len;

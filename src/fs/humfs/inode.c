@@ -187,6 +187,8 @@ static int64_t entry_bytes(struct inode *dir, const char *name, nlink_t *nlink)
 	return bytes;
 }
 
+static int create_data(struct inode *dir, const char *name, void *arg);
+
 /* Makes the name dir/name: its metadata m first (a directory's in dir_metadata/), then
  * the data by make_data(dir, name, arg). The metadata goes again if the data can't be
  * made, unless the name turned out to exist (EEXIST: that metadata is the file's own).
@@ -211,7 +213,7 @@ static int new_entry(struct inode *dir, const char *name, const struct humfs_met
 			humfs_meta_unlink(dir->sb, path);
 	}
 	free(path);
-	if (!err)
+	if (!err && make_data != create_data)   /* a new file holds no blocks yet */
 		humfs_charge(dir->sb, entry_bytes(dir, name, NULL));
 	return err;
 }
