@@ -14,6 +14,7 @@ struct humfs_sb {
 	char *name;              /* the -o directory, for messages */
 	struct humfs_super super;
 	bool super_dirty;        /* used changed since the superblock was written */
+	uint64_t super_written_ns;   /* when used was last written back (CLOCK_MONOTONIC) */
 };
 
 static inline struct humfs_sb *HUM(const struct super_block *sb)

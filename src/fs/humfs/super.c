@@ -50,8 +50,7 @@ static int write_super(struct humfs_sb *hum)
 void humfs_charge(struct super_block *sb, int64_t bytes)
 {
 	struct humfs_sb *hum = HUM(sb);
-	static long long last_write;
-	long long now;
+	uint64_t now;
 
 	if (!bytes)
 		return;
@@ -61,8 +60,8 @@ void humfs_charge(struct super_block *sb, int64_t bytes)
 		hum->super.used += (uint64_t)bytes;
 	hum->super_dirty = true;
 	now = now_ns();
-	if (now - last_write >= SUPER_WRITE_DELAY_NS) {
-		last_write = now;
+	if (now - hum->super_written_ns >= SUPER_WRITE_DELAY_NS) {
+		hum->super_written_ns = now;
 		write_super(hum);
 	}
 }
