@@ -57,6 +57,16 @@ check humfs-debian/book-humfs-mknod 'humfs-mknod: block special file 62 0'
 check humfs-debian/root-owned-setuid 'root-owner: root:root -rwsr-xr-x'
 check humfs-debian/root-df-total 'root-df: 4194304'
 check humfs-debian/root-mount "root-mount: root / humfs rw,relatime,$hum 0 0"
+# Debian's own /sbin/init (sysvinit) from humfs: rcS and runlevel 2 run, getty offers a
+# login on the console (stdin is /dev/null, so getty respawns until the kernel is told to halt).
+timeout -k 5 60 setpriv --reuid=nobody --regid=nogroup --clear-groups "$UMLINUX" quiet \
+	root=/dev/root rootfstype=humfs rootflags="$hum" mem=256M uml_dir="$TMPDIR/uml" \
+	</dev/null >"$TMPDIR/sysv.out" 2>&1 &
+kernel=$!
+for _ in $(seq 300); do grep -q 'debian login:' "$TMPDIR/sysv.out" && break; sleep 0.1; done
+out=$(grep -m1 'debian login:' "$TMPDIR/sysv.out")
+kill -TERM "$kernel" 2>/dev/null; wait "$kernel"
+[ -n "$out" ] && pass humfs-debian/sysvinit-login || fail humfs-debian/sysvinit-login "no login prompt within 30 s: $(tail -3 "$TMPDIR/sysv.out" | tr -d '\r' | tr '\n' '|')"
 [ "$(stat -c %U "$hum/data/usr/bin/su")" = nobody ] && pass humfs-debian/host-files-unprivileged \
 	|| fail humfs-debian/host-files-unprivileged "$(stat -c %U "$hum/data/usr/bin/su")"
 "$UMLINUX_TOP/tests/humfs/check-tree.py" "$hum" >"$TMPDIR/check.out" && pass humfs-debian/tree-consistent \
