@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include "fs/poll.h"
+#include "fs/proc/proc.h"
 #include "sys/syscalls.h"
 
 #define EP_MAX_NESTS   4    /* epoll-in-epoll links on any chain, as Linux */
@@ -376,8 +377,24 @@ static void ep_file_release(struct file *f)
 	free(ep);
 }
 
+/* A line per item, in the order they were added (Linux's follows its tree, by the
+ * watched file's address). */
+static void ep_show_fdinfo(struct file *f, struct proc_buf *b)
+{
+	struct eventpoll *ep = f->priv;
+	struct list_head *p;
+	list_for_each(p, &ep->items) {
+		struct epitem *it = list_entry(p, struct epitem, link);
+		struct inode *inode = it->file->inode;
+		proc_printf(b, "tfd: %8d events: %8x data: %16llx  pos:%lli ino:%lx sdev:%x\n",
+			    it->fd, it->events, (unsigned long long)it->data, (long long)it->file->pos,
+			    inode ? (unsigned long)inode->ino : 0UL, proc_sdev(inode ? inode->sb : NULL));
+	}
+}
+
 static const struct file_ops eventpoll_fops = {
 	.poll = ep_file_poll, .release = ep_file_release, .llseek = anon_llseek,
+	.show_fdinfo = ep_show_fdinfo,
 };
 
 /* ---- system calls ----------------------------------------------------------------- */

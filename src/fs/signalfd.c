@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include "fs/poll.h"
+#include "fs/proc/proc.h"
 #include "platform/platform.h"
 #include "signal/signal.h"
 #include "sys/syscalls.h"
@@ -157,9 +158,15 @@ static void signalfd_release(struct file *f)
 	free(f->priv);
 }
 
+static void signalfd_show_fdinfo(struct file *f, struct proc_buf *b)
+{
+	struct signalfd_ctx *ctx = f->priv;
+	proc_printf(b, "sigmask:\t%016llx\n", (unsigned long long)ctx->mask);
+}
+
 static const struct file_ops signalfd_fops = {
 	.read = signalfd_read, .poll = signalfd_poll, .release = signalfd_release,
-	.llseek = anon_llseek, .rwf = FOP_RWF_NOWAIT_READ,
+	.llseek = anon_llseek, .rwf = FOP_RWF_NOWAIT_READ, .show_fdinfo = signalfd_show_fdinfo,
 };
 
 /* A new signalfd, or (fd >= 0) a new mask for an existing one. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/timerfd.h>
 #include "fs/poll.h"
+#include "fs/proc/proc.h"
 #include "sys/syscalls.h"
 
 #define NSEC 1000000000ULL
@@ -20,6 +21,7 @@ struct timerfd {
 	uint64_t interval;   /* ns; 0: one-shot */
 	uint64_t ticks;      /* expirations not yet read */
 	bool expired;        /* a periodic timer fired and was not moved on since: see below */
+	int settime_flags;   /* TFD_TIMER_* of the last settime, for fdinfo */
 	struct waitq wq;     /* readers, and pollers: woken by expiries and settime */
 };
 
@@ -113,9 +115,37 @@ static void timerfd_release(struct file *f)
 	free(tf);
 }
 
+static struct timespec ns_timespec(uint64_t ns)
+{
+	return (struct timespec){ (time_t)(ns / NSEC), (long)(ns % NSEC) };
+}
+
+static struct itimerspec timerfd_value(struct timerfd *tf)
+{
+	uint64_t now = clock_now(tf->clockid);
+	struct itimerspec v;
+	v.it_value = ns_timespec(tf->next > now ? tf->next - now : 0);
+	v.it_interval = ns_timespec(tf->interval);
+	return v;
+}
+
+/* Linux shows the timer as it stands, so a periodic timer that fired and was not read
+ * counts one tick and has no time left (timerfd_expire, not timerfd_forward). */
+static void timerfd_show_fdinfo(struct file *f, struct proc_buf *b)
+{
+	struct timerfd *tf = f->priv;
+	timerfd_expire(tf);
+	struct itimerspec v = timerfd_value(tf);
+	proc_printf(b, "clockid: %d\nticks: %llu\nsettime flags: 0%o\n"
+		    "it_value: (%llu, %llu)\nit_interval: (%llu, %llu)\n",
+		    tf->clockid, (unsigned long long)tf->ticks, tf->settime_flags,
+		    (unsigned long long)v.it_value.tv_sec, (unsigned long long)v.it_value.tv_nsec,
+		    (unsigned long long)v.it_interval.tv_sec, (unsigned long long)v.it_interval.tv_nsec);
+}
+
 static const struct file_ops timerfd_fops = {
 	.read = timerfd_read, .poll = timerfd_poll, .release = timerfd_release,
-	.llseek = anon_llseek, .rwf = FOP_RWF_NOWAIT_READ,
+	.llseek = anon_llseek, .rwf = FOP_RWF_NOWAIT_READ, .show_fdinfo = timerfd_show_fdinfo,
 };
 
 static bool clock_is_alarm(clockid_t id)
@@ -164,20 +194,6 @@ static uint64_t timespec_ns(const struct timespec *ts)
 	return (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
 }
 
-static struct timespec ns_timespec(uint64_t ns)
-{
-	return (struct timespec){ (time_t)(ns / NSEC), (long)(ns % NSEC) };
-}
-
-static struct itimerspec timerfd_value(struct timerfd *tf)
-{
-	uint64_t now = clock_now(tf->clockid);
-	struct itimerspec v;
-	v.it_value = ns_timespec(tf->next > now ? tf->next - now : 0);
-	v.it_interval = ns_timespec(tf->interval);
-	return v;
-}
-
 long sys_timerfd_settime(struct task *t, struct syscall_args *a)
 {
 	int flags = (int)a->a[1];
@@ -197,6 +213,7 @@ long sys_timerfd_settime(struct task *t, struct syscall_args *a)
 	tf->ticks = 0;
 	tf->expired = false;
 	tf->interval = timespec_ns(&nv.it_interval);
+	tf->settime_flags = flags;
 	tf->next = 0;
 	if (value) {
 		uint64_t base = flags & TFD_TIMER_ABSTIME ? 0 : clock_now(tf->clockid);

@@ -24,6 +24,7 @@ struct file;
 struct super_block;
 struct poll_table;
 struct path;
+struct proc_buf;
 
 /* What getattr reports: the guest's view of struct stat / statx. */
 struct kstat {
@@ -120,6 +121,9 @@ struct file_ops {
 	/* F_GET_SEALS (add false: returns the seals) and F_ADD_SEALS, whose caller checked
 	 * the descriptor is writable and the seals known. NULL: the file takes no seals. */
 	long (*seals)(struct file *f, bool add, unsigned seals);
+	/* The kind's own lines of /proc/<pid>/fdinfo/<n>, after pos, flags, mnt_id and ino,
+	 * appended with proc_printf in Linux's format (its ->show_fdinfo). NULL: none. */
+	void (*show_fdinfo)(struct file *f, struct proc_buf *b);
 	/* What preadv2/pwritev2's RWF_* flags find (FOP_RWF_*); 0: they apply, RWF_NOWAIT
 	 * is EOPNOTSUPP (most files, Linux's without FMODE_NOWAIT). Directories are as
 	 * FOP_RWF_READ_NONE. */

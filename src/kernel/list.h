@@ -11,6 +11,7 @@ struct list_head { struct list_head *next, *prev; };
 #define list_for_each_safe(pos, n, head) \
 	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
 #define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+#define list_for_each_prev(pos, head) for (pos = (head)->prev; pos != (head); pos = pos->prev)
 
 static inline void list_init(struct list_head *h) { h->next = h->prev = h; }
 static inline int list_empty(const struct list_head *h) { return h->next == h; }

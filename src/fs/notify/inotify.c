@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include "fs/notify/notify_int.h"
 #include "fs/poll.h"
+#include "fs/proc/proc.h"
 #include "mm/meminfo.h"
 #include "sys/syscalls.h"
 
@@ -193,9 +194,23 @@ static void inotify_release(struct file *f)
 	free(g);
 }
 
+/* A line per watch, newest first as Linux's list of marks goes. Linux then gives the
+ * file handle (fhandle-bytes, fhandle-type, f_handle) when the filesystem can export
+ * one; ours have no file handles (name_to_handle_at), so the line ends at ignored_mask. */
+static void inotify_show_fdinfo(struct file *f, struct proc_buf *b)
+{
+	struct inotify_group *g = f->priv;
+	struct list_head *p;
+	list_for_each_prev(p, &g->watches) {
+		struct inotify_watch *w = list_entry(p, struct inotify_watch, group_link);
+		proc_printf(b, "inotify wd:%x ino:%llx sdev:%x mask:%x ignored_mask:0\n", w->wd,
+			    (unsigned long long)w->mark->ino, proc_sdev(w->mark->sb), w->mask);
+	}
+}
+
 const struct file_ops inotify_fops = {
 	.read = inotify_read, .poll = inotify_poll, .ioctl = inotify_ioctl,
-	.release = inotify_release, .llseek = anon_llseek,
+	.release = inotify_release, .llseek = anon_llseek, .show_fdinfo = inotify_show_fdinfo,
 };
 
 static long inotify_create(struct task *t, int flags)

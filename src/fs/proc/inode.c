@@ -102,6 +102,8 @@ static int proc_getattr(struct inode *inode, struct kstat *st)
 	st->ino = inode->ino;
 	st->dev = inode->sb ? inode->sb->dev : 0;
 	st->mode = node_mode(n);
+	if (n->entry->readlink && n->fd >= 0)
+		st->size = 64;   /* Linux gives its fd links this size (ls -l shows it) */
 	/* like Linux: a directory links to itself, its parent and each subdirectory */
 	st->nlink = d ? 2 + count_table_dirs(d) + (d->count_extra_dirs ? d->count_extra_dirs(n) : 0) : 1;
 	proc_node_owner(n, &st->uid, &st->gid);

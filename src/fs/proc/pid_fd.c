@@ -1,10 +1,12 @@
 /*
  * /proc/<pid>/fd/ (a symlink per open descriptor, naming what it refers to) and
- * /proc/<pid>/fdinfo/ (position, flags, mount and inode of each).
+ * /proc/<pid>/fdinfo/ (position, flags, mount and inode of each, then what the file's
+ * kind adds: an eventfd's count, an epoll file's watches...).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include "fs/pipe.h"
 #include "fs/proc/internal.h"
 
@@ -108,7 +110,15 @@ static int show_fdinfo(struct proc_buf *b, const struct proc_node *n, struct tas
 	proc_printf(b, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (long long)f->pos,
 		    flags, f->path.mnt ? proc_mount_id(f->path.mnt) : 0,
 		    f->inode ? (unsigned long long)f->inode->ino : 0ULL);
+	if (f->fops && f->fops->show_fdinfo)
+		f->fops->show_fdinfo(f, b);
 	return 0;
+}
+
+unsigned proc_sdev(const struct super_block *sb)
+{
+	dev_t d = sb ? sb->dev : 0;
+	return major(d) << 20 | minor(d);
 }
 
 /* Opening /proc/<pid>/fd/N reaches the file itself, even one whose name is gone; a pipe

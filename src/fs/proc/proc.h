@@ -57,4 +57,8 @@ char proc_task_state(struct thread_group *tg, struct task *t);
 /* A stable id for a mount, as /proc/<pid>/mountinfo and fdinfo show it. */
 int proc_mount_id(const struct mount *m);
 
+/* A filesystem's device as fdinfo's sdev: fields show it: Linux's internal dev_t
+ * (major << 20 | minor), not the one stat gives. NULL (anonymous inodes): 0. */
+unsigned proc_sdev(const struct super_block *sb);
+
 #endif
