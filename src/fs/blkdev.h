@@ -13,6 +13,9 @@ struct block_device;
 struct block_device_ops {
 	int (*read)(struct block_device *b, void *buf, size_t len, uint64_t off);
 	int (*write)(struct block_device *b, const void *buf, size_t len, uint64_t off);
+	/* read, but only from what the host has cached: -EAGAIN when it would wait (NULL:
+	 * always wait) */
+	int (*read_nowait)(struct block_device *b, void *buf, size_t len, uint64_t off);
 	/* Everything written so far is stable (fsync, sync, umount, a journal commit). */
 	int (*flush)(struct block_device *b);
 };
@@ -40,6 +43,17 @@ enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH };
 int blkdev_read(struct block_device *b, void *buf, size_t len, uint64_t off);
 int blkdev_write(struct block_device *b, const void *buf, size_t len, uint64_t off);
 int blkdev_flush(struct block_device *b);   /* 0 for a read-only disk */
+/* A read that never waits: -EAGAIN when a request is queued or running, or the data is
+ * not in the host's cache; the caller then submits it to the worker. */
+int blkdev_read_nowait(struct block_device *b, void *buf, size_t len, uint64_t off);
+
+/* A piece of a gathered read: len bytes of the disk at off into the request's buffer
+ * at at (a file's blocks, wherever they lie; what no piece covers stays zero). */
+struct blk_seg {
+	uint64_t off;
+	size_t len;
+	size_t at;
+};
 
 /* Asynchronous, on the disk worker thread: waiters are woken (from the event loop) when
  * done is set, with result 0 or -errno and a read's data in buf. */
@@ -49,6 +63,8 @@ struct blk_request {
 	void *buf;                   /* len bytes, owned by the request */
 	size_t len;
 	uint64_t off;
+	struct blk_seg *segs;        /* a gathered read (BLK_READ), else NULL */
+	unsigned nsegs;
 	int result;
 	bool done;
 	bool abandoned;              /* its task stopped waiting: freed when done */
@@ -58,6 +74,9 @@ struct blk_request {
 /* A write's data is copied. NULL when out of memory or no worker could be started. */
 struct blk_request *blkdev_submit(struct block_device *b, enum blk_op op, const void *data,
 				  size_t len, uint64_t off);
+/* A gathered read of nsegs pieces into a zeroed buffer of len bytes (segs copied). */
+struct blk_request *blkdev_submit_gather(struct block_device *b, size_t len,
+					 const struct blk_seg *segs, unsigned nsegs);
 /* The submitter is done with rq (finished or not). */
 void blkdev_request_put(struct blk_request *rq);
 /* Waits until no request of b is queued or running (before the disk goes away). */

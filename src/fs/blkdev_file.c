@@ -38,13 +38,17 @@ static void abandon_request(struct task *t)
 static ssize_t disk_io(struct block_device *b, enum blk_op op, char *buf, const char *data,
 		       size_t len, off_t *pos)
 {
-	struct task *t = current;
+	struct task *t = current && current->io_may_park ? current : NULL;
 	struct blk_request *rq = t ? (struct blk_request *)t->scratch[0] : NULL;
 	int err;
 
-	if (!t) {   /* a kernel caller (exec of a disk node, sendfile): wait here */
+	if (!t) {   /* a kernel caller (sendfile, splice): wait here */
 		err = op == BLK_READ ? blkdev_read(b, buf, len, (uint64_t)*pos)
 				     : blkdev_write(b, data, len, (uint64_t)*pos);
+		goto finish;
+	}
+	if (!rq && op == BLK_READ && !blkdev_read_nowait(b, buf, len, (uint64_t)*pos)) {
+		err = 0;   /* the host had it all cached: no trip to the worker */
 		goto finish;
 	}
 	if (!rq) {

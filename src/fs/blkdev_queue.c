@@ -72,7 +72,12 @@ static void *worker(void *arg)
 		busy = true;
 		pthread_mutex_unlock(&qlock);
 		wait_at_gate();
-		int result = do_request(rq->disk, rq->op, rq->buf, rq->len, rq->off);
+		int result = 0;
+		for (unsigned i = 0; i < rq->nsegs && !result; i++)
+			result = do_request(rq->disk, BLK_READ, (char *)rq->buf + rq->segs[i].at,
+					    rq->segs[i].len, rq->segs[i].off);
+		if (!rq->nsegs)
+			result = do_request(rq->disk, rq->op, rq->buf, rq->len, rq->off);
 		pthread_mutex_lock(&qlock);
 		rq->result = result;
 		list_add_tail(&rq->link, &finished);
@@ -89,6 +94,7 @@ static void *worker(void *arg)
 static void request_free(struct blk_request *rq)
 {
 	rq->disk->inflight--;
+	free(rq->segs);
 	free(rq->buf);
 	free(rq);
 }
@@ -173,15 +179,15 @@ int blkdev_flush(struct block_device *b)
 	return sync_request(b, BLK_FLUSH, NULL, 0, 0);
 }
 
-struct blk_request *blkdev_submit(struct block_device *b, enum blk_op op, const void *data,
-				  size_t len, uint64_t off)
+static struct blk_request *request_new(struct block_device *b, enum blk_op op, size_t len,
+				       uint64_t off)
 {
 	struct blk_request *rq;
 
 	if (start_worker())
 		return NULL;
 	rq = calloc(1, sizeof(*rq));
-	if (!rq || (len && !(rq->buf = malloc(len)))) {
+	if (!rq || (len && !(rq->buf = calloc(1, len)))) {
 		free(rq);
 		return NULL;
 	}
@@ -189,14 +195,73 @@ struct blk_request *blkdev_submit(struct block_device *b, enum blk_op op, const 
 	rq->op = op;
 	rq->len = len;
 	rq->off = off;
-	if (op == BLK_WRITE && len)
-		memcpy(rq->buf, data, len);
 	waitq_init(&rq->waiters);
-	b->inflight++;
+	return rq;
+}
+
+static void enqueue(struct blk_request *rq)
+{
+	rq->disk->inflight++;
 	pthread_mutex_lock(&qlock);
 	list_add_tail(&rq->link, &queued);
 	pthread_cond_signal(&qwork);
 	pthread_mutex_unlock(&qlock);
+}
+
+int blkdev_read_nowait(struct block_device *b, void *buf, size_t len, uint64_t off)
+{
+	int result;
+
+	if (!b->ops->read_nowait)
+		return -EAGAIN;
+	if (!started)
+		gate = getenv("UMLINUX_BLK_GATE");
+	if (gate && access(gate, F_OK))
+		return -EAGAIN;   /* the test's slow disk has nothing cached */
+	pthread_mutex_lock(&qlock);
+	if (busy || !list_empty(&queued)) {   /* it would have to wait its turn */
+		pthread_mutex_unlock(&qlock);
+		return -EAGAIN;
+	}
+	busy = true;
+	pthread_mutex_unlock(&qlock);
+	result = b->ops->read_nowait(b, buf, len, off);
+	pthread_mutex_lock(&qlock);
+	busy = false;
+	pthread_cond_broadcast(&qidle);
+	pthread_mutex_unlock(&qlock);
+	return result;
+}
+
+struct blk_request *blkdev_submit(struct block_device *b, enum blk_op op, const void *data,
+				  size_t len, uint64_t off)
+{
+	struct blk_request *rq = request_new(b, op, len, off);
+
+	if (!rq)
+		return NULL;
+	if (op == BLK_WRITE && len)
+		memcpy(rq->buf, data, len);
+	enqueue(rq);
+	return rq;
+}
+
+struct blk_request *blkdev_submit_gather(struct block_device *b, size_t len,
+					 const struct blk_seg *segs, unsigned nsegs)
+{
+	struct blk_request *rq = request_new(b, BLK_READ, len, 0);
+
+	if (!rq)
+		return NULL;
+	rq->segs = malloc(nsegs * sizeof(*segs));
+	if (!rq->segs) {
+		free(rq->buf);
+		free(rq);
+		return NULL;
+	}
+	memcpy(rq->segs, segs, nsegs * sizeof(*segs));
+	rq->nsegs = nsegs;
+	enqueue(rq);
 	return rq;
 }
 

@@ -169,6 +169,9 @@ struct task {
 	long scratch[4];                 /* a handler's state across retries of one syscall */
 	void (*park_abort)(struct task *t); /* undoes a parked call's side effects if it is interrupted */
 	bool park_uninterruptible;       /* only SIGKILL ends this park (a disk request) */
+	bool io_may_park;                /* set by read/write syscalls around fops->read/write:
+					  * a disk read may park the task (kernel callers such as
+					  * exec and sendfile need the data at once) */
 	uint64_t deadline_ns;            /* 0 = none */
 	struct list_head timeout_link;
 	struct waiter waits[8];

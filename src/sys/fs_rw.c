@@ -59,8 +59,11 @@ static long disk_transfer(struct task *t, struct file *f, const struct iovec *io
 			return done ? (long)done : -ENOMEM;
 		if (wr && iov_copy(t, iov, cnt, done, kbuf, chunk, false))
 			n = -EFAULT;
-		if (!n)
+		if (!n) {
+			t->io_may_park = true;
 			n = wr ? f->fops->write(f, kbuf, chunk, p) : f->fops->read(f, kbuf, chunk, p);
+			t->io_may_park = false;
+		}
 		if (n > 0 && !wr && iov_copy(t, iov, cnt, done, kbuf, (size_t)n, true))
 			n = -EFAULT;
 		free(kbuf);
@@ -79,8 +82,11 @@ static long disk_transfer(struct task *t, struct file *f, const struct iovec *io
 
 static bool is_disk(const struct file *f) { return f->inode && S_ISBLK(f->inode->mode); }
 
-/* One read into guest memory; pos NULL means the file position. */
-static long do_read(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos)
+/* One read into guest memory; pos NULL means the file position. may_park: a file on a
+ * disk may park the task for its data (ext2's aread.c); not between a readv's vectors,
+ * which must all be read in one go (Linux gives a regular file's readv whole). */
+static long do_read(struct task *t, struct file *f, unsigned long buf, size_t len, off_t *pos,
+		    bool may_park)
 {
 	if (!file_may_read(f))
 		return -EBADF;
@@ -97,7 +103,9 @@ static long do_read(struct task *t, struct file *f, unsigned long buf, size_t le
 	char *kbuf = malloc(chunk ? chunk : 1);
 	if (!kbuf)
 		return -ENOMEM;
+	t->io_may_park = may_park;
 	ssize_t n = f->fops->read(f, kbuf, chunk, pos ? pos : &f->pos);
+	t->io_may_park = false;
 	if (n > 0 && guest_write(t, buf, kbuf, (size_t)n) < 0)
 		n = -EFAULT;
 	free(kbuf);
@@ -217,7 +225,7 @@ long sys_read(struct task *t, struct syscall_args *a)
 	struct file *f = fd_get(t, (int)a->a[0]);
 	if (!f)
 		return -EBADF;
-	return notify_rw(f, do_read(t, f, a->a[1], a->a[2], NULL), false);
+	return notify_rw(f, do_read(t, f, a->a[1], a->a[2], NULL, true), false);
 }
 
 long sys_write(struct task *t, struct syscall_args *a)
@@ -247,7 +255,7 @@ static long do_pio(struct task *t, struct syscall_args *a, bool wr)
 	if (!file_seekable(f))
 		return -ESPIPE;
 	off_t pos = (off_t)a->a[3];
-	return notify_rw(f, wr ? do_write(t, f, a->a[1], a->a[2], &pos) : do_read(t, f, a->a[1], a->a[2], &pos), wr);
+	return notify_rw(f, wr ? do_write(t, f, a->a[1], a->a[2], &pos) : do_read(t, f, a->a[1], a->a[2], &pos, true), wr);
 }
 
 long sys_pread64(struct task *t, struct syscall_args *a) { return do_pio(t, a, false); }
@@ -270,7 +278,7 @@ static long vec_transfer(struct task *t, struct file *f, const struct iovec *iov
 		if (!iov[i].iov_len)
 			continue;
 		long n = wr ? do_write(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos)
-			    : do_read(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos);
+			    : do_read(t, f, (unsigned long)iov[i].iov_base, iov[i].iov_len, pos, false);
 		if (n < 0)
 			return total ? total : n;
 		total += n;

@@ -4,6 +4,7 @@
 # the worker holds every request until a file exists. Meanwhile another guest process
 # runs; SIGTERM does not interrupt the waiting read (a disk wait is uninterruptible, as in
 # Linux) and is delivered once the read is done; SIGKILL ends a waiting task at once.
+# The same for a read(2) of a file on an ext4 disk: its data blocks are one request.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -42,4 +43,33 @@ grep -qx 'interrupted-dd: still waiting' <<<"$held" && pass ubd-async/uninterrup
 	|| fail ubd-async/uninterruptible "$(tr '\n' '|' <<<"$held")"
 grep -qx 'held-dd: 143' <<<"$out" && pass ubd-async/signal-after-request || fail ubd-async/signal-after-request "$(tr '\n' '|' <<<"$out")"
 grep -qx 'after: fine' <<<"$out" && pass ubd-async/io-after-gate || fail ubd-async/io-after-gate "$(tr '\n' '|' <<<"$out")"
+
+# A file on an ext4 disk: cat waits for its data while the rest of the machine runs.
+mkdir -p "$TMPDIR/ext4src"
+head -c 300000 /dev/urandom >"$TMPDIR/ext4src/big"
+mke2fs -q -t ext4 -d "$TMPDIR/ext4src" "$TMPDIR/ext4.img" 16M >/dev/null || { fail ubd-async/mkfs "mke2fs failed"; finish; }
+sum=$(sha256sum <"$TMPDIR/ext4src/big" | cut -d' ' -f1)
+rm -f "$TMPDIR/gate" "$root/ran"
+mkdir -p "$root/mnt"
+cat >"$root/t2.sh" <<'EOS'
+mount -t ext4 /dev/ubdc /mnt || echo "mount failed"
+sha256sum /mnt/big >/sum.out & c=$!
+sleep 0.5
+echo ran >/ran
+wait $c; echo "file-read: $? $(cut -d' ' -f1 /sum.out)"
+umount /mnt
+poweroff -f
+EOS
+UMLINUX_BLK_GATE=$TMPDIR/gate timeout --foreground -k 5 "$GUEST_TIMEOUT" "$UMLINUX" quiet root=/dev/root \
+	rootfstype=hostfs rootflags="$root" mem=128M uml_dir="$TMPDIR/uml" ubdc="$TMPDIR/ext4.img" \
+	init=/bin/sh -- /t2.sh </dev/null >"$TMPDIR/out2" 2>&1 &
+guest=$!
+for _ in $(seq 200); do [ -e "$root/ran" ] && break; sleep 0.1; done
+held=$(tr -d '\r' <"$TMPDIR/out2")
+touch "$TMPDIR/gate"
+wait "$guest"
+out=$(tr -d '\r' <"$TMPDIR/out2")
+[ -e "$root/ran" ] && ! grep -q '^file-read' <<<"$held" && pass ubd-async/file-read-parks \
+	|| fail ubd-async/file-read-parks "$(tr '\n' '|' <<<"$held")"
+grep -qx "file-read: 0 $sum" <<<"$out" && pass ubd-async/file-read-data || fail ubd-async/file-read-data "$(tr '\n' '|' <<<"$out")"
 finish

@@ -45,7 +45,7 @@ static int disk_flush(struct block_device *b)
 	return 0;
 }
 
-static const struct block_device_ops ops = { disk_read, disk_write, disk_flush };
+static const struct block_device_ops ops = { .read = disk_read, .write = disk_write, .flush = disk_flush };
 static struct block_device disk = {
 	.name = "testdisk", .driver = "test", .sector_size = 512, .ops = &ops,
 };

@@ -14,17 +14,23 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "drivers/ubd/ubd_int.h"
 #include "kernel/kernel.h"
 
-ssize_t ubd_pread(int fd, void *buf, size_t len, uint64_t off)
+/* nowait: only what the host has cached (RWF_NOWAIT), else -EAGAIN, for a reader that
+ * would rather go to the disk worker than wait on the event loop. */
+static ssize_t pread_all(int fd, void *buf, size_t len, uint64_t off, bool nowait)
 {
 	size_t done = 0;
 	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		struct iovec v = { (char *)buf + done, len - done };
+		ssize_t n = preadv2(fd, &v, 1, (off_t)(off + done), nowait ? RWF_NOWAIT : 0);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && nowait)
+			return -EAGAIN;   /* not cached, or the host can't tell (EOPNOTSUPP) */
 		if (n < 0)
 			return -errno;
 		if (n == 0)
@@ -32,6 +38,11 @@ ssize_t ubd_pread(int fd, void *buf, size_t len, uint64_t off)
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
+}
+
+ssize_t ubd_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	return pread_all(fd, buf, len, off, false);
 }
 
 int ubd_pwrite(int fd, const void *buf, size_t len, uint64_t off)
@@ -52,9 +63,9 @@ int ubd_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 
 /* Reads that run past the end of a file (a backing file whose size is not a multiple of
  * 512, an image extended on the host) find zeros there, as on a disk. */
-static int read_or_zero(int fd, void *buf, size_t len, uint64_t off)
+static int read_or_zero(int fd, void *buf, size_t len, uint64_t off, bool nowait)
 {
-	ssize_t n = ubd_pread(fd, buf, len, off);
+	ssize_t n = pread_all(fd, buf, len, off, nowait);
 	if (n < 0)
 		return (int)n;
 	memset((char *)buf + n, 0, len - (size_t)n);
@@ -66,7 +77,7 @@ static bool present(const struct ubd *u, uint64_t sector)
 	return sector < u->cow.sectors && cow_bitmap_test(u->bitmap, sector);
 }
 
-static int cow_read(struct ubd *u, char *buf, size_t len, uint64_t off)
+static int cow_read(struct ubd *u, char *buf, size_t len, uint64_t off, bool nowait)
 {
 	const uint64_t ss = u->cow.sector_size;
 	while (len) {
@@ -77,10 +88,10 @@ static int cow_read(struct ubd *u, char *buf, size_t len, uint64_t off)
 		size_t n = end * ss - off < len ? (size_t)(end * ss - off) : len;
 		int err;
 		if (here) {
-			ssize_t got = ubd_pread(u->fd, buf, n, u->cow.data_offset + off);
+			ssize_t got = pread_all(u->fd, buf, n, u->cow.data_offset + off, nowait);
 			err = got < 0 ? (int)got : (size_t)got < n ? -EIO : 0;  /* a COW file cut short */
 		} else {
-			err = read_or_zero(u->backing_fd, buf, n, off);
+			err = read_or_zero(u->backing_fd, buf, n, off, nowait);
 		}
 		if (err)
 			return err;
@@ -99,7 +110,7 @@ static int fill_sector(struct ubd *u, uint64_t s, const char *piece, size_t at, 
 	char *sector = malloc(ss);
 	if (!sector)
 		return -ENOMEM;
-	int err = read_or_zero(u->backing_fd, sector, ss, s * ss);
+	int err = read_or_zero(u->backing_fd, sector, ss, s * ss, false);
 	if (!err) {
 		memcpy(sector + at, piece, len);
 		err = ubd_pwrite(u->fd, sector, ss, u->cow.data_offset + s * ss);
@@ -162,12 +173,23 @@ static int cow_write(struct ubd *u, const char *buf, size_t len, uint64_t off)
 	return mark_present(u, first, last);
 }
 
-static int ubd_disk_read(struct block_device *b, void *buf, size_t len, uint64_t off)
+static int disk_read(struct block_device *b, void *buf, size_t len, uint64_t off, bool nowait)
 {
 	struct ubd *u = b->priv;
 	if (len == 0)
 		return 0;
-	return u->backing_fd >= 0 ? cow_read(u, buf, len, off) : read_or_zero(u->fd, buf, len, off);
+	return u->backing_fd >= 0 ? cow_read(u, buf, len, off, nowait)
+				  : read_or_zero(u->fd, buf, len, off, nowait);
+}
+
+static int ubd_disk_read(struct block_device *b, void *buf, size_t len, uint64_t off)
+{
+	return disk_read(b, buf, len, off, false);
+}
+
+static int ubd_disk_read_nowait(struct block_device *b, void *buf, size_t len, uint64_t off)
+{
+	return disk_read(b, buf, len, off, true);
 }
 
 static int ubd_disk_write(struct block_device *b, const void *buf, size_t len, uint64_t off)
@@ -192,6 +214,7 @@ static int ubd_disk_flush(struct block_device *b)
 
 const struct block_device_ops ubd_disk_ops = {
 	.read = ubd_disk_read,
+	.read_nowait = ubd_disk_read_nowait,
 	.write = ubd_disk_write,
 	.flush = ubd_disk_flush,
 };

@@ -106,6 +106,8 @@ int ext2_dir_changed(struct inode *dir);                  /* mtime, ctime now */
 int ext2_open(struct inode *inode, struct file *f);
 int ext2_set_size(struct inode *inode, uint64_t size);
 ssize_t ext2_read_data(struct inode *inode, char *buf, size_t len, uint64_t pos);
+/* aread.c: the same for a read(2) by current, on the disk worker while it parks */
+ssize_t ext2_read_parked(struct inode *inode, char *buf, size_t len, uint64_t pos);
 ssize_t ext2_write_data(struct inode *inode, const char *buf, size_t len, uint64_t pos);
 
 /* pagecache.c */

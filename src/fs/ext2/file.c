@@ -100,6 +100,9 @@ static ssize_t read_cached(struct inode *inode, char *buf, size_t len, uint64_t 
 {
 	int fd = E2I(inode)->memfd;
 	ssize_t n;
+	/* a read(2) parks for the disk (aread.c), and finishes there once started */
+	if (current && current->io_may_park && (fd < 0 || current->scratch[0]))
+		return ext2_read_parked(inode, buf, len, pos);
 	if (fd < 0)
 		return ext2_read_data(inode, buf, len, pos);
 	if (len > (uint64_t)inode->size - pos)
