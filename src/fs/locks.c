@@ -9,10 +9,16 @@
  * A request that must wait parks on the file's queue and is retried from the start
  * when any lock of the file changes. Waiting POSIX requests are remembered, so one
  * that would close a cycle of owners waiting for each other fails with EDEADLK.
+ *
+ * Every lock is also on one machine-wide list in the order it was made, for /proc/locks,
+ * which (as Linux's on one CPU) shows the newest first, each followed by the requests
+ * waiting for it.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/sysmacros.h>
 #include "fs/locks.h"
+#include "fs/proc/proc.h"
 
 #define OFFSET_MAX INT64_MAX
 #define MAX_DEADLK_ITERATIONS 10   /* Linux's bound on the wait-for chain */
@@ -21,8 +27,11 @@ enum lock_kind { LK_POSIX, LK_OFD, LK_FLOCK };
 
 struct file_lock {
 	struct list_head link;    /* on locked_file.records or .flocks */
+	struct list_head global;  /* on all_locks (held locks only) */
+	struct locked_file *lf;   /* the file it locks (held locks only) */
 	enum lock_kind kind;
 	const void *owner;        /* files_struct (POSIX) or file (OFD, flock) */
+	const struct file *file;  /* the open file it was set through, for fdinfo */
 	pid_t pid;                /* the setter's process, for F_GETLK */
 	short type;               /* F_RDLCK or F_WRLCK */
 	off_t start, end;         /* inclusive; end OFFSET_MAX: to the end of the file */
@@ -44,10 +53,12 @@ struct lock_waiter {
 	struct super_block *sb;
 	uint64_t ino;
 	struct file_lock req;
+	const struct file_lock *blocked_on;   /* for /proc/locks: see waiters_place */
 };
 
 static struct list_head locked_files = LIST_HEAD_INIT(locked_files);
 static struct list_head lock_waiters = LIST_HEAD_INIT(lock_waiters);
+static struct list_head all_locks = LIST_HEAD_INIT(all_locks);
 
 static struct locked_file *locked_file_of(struct super_block *sb, uint64_t ino, bool create)
 {
@@ -85,9 +96,24 @@ static void locks_changed(struct locked_file *lf)
 	locked_file_tidy(lf);
 }
 
+/* A held lock like tmpl on lf, [start, end], not yet on any of lf's lists. */
+static struct file_lock *lock_new(const struct file_lock *tmpl, struct locked_file *lf,
+				  off_t start, off_t end)
+{
+	struct file_lock *l = xcalloc(1, sizeof(*l));
+	*l = *tmpl;
+	list_init(&l->link);
+	l->lf = lf;
+	l->start = start;
+	l->end = end;
+	list_add_tail(&l->global, &all_locks);
+	return l;
+}
+
 static void lock_free(struct file_lock *l)
 {
 	list_del_init(&l->link);
+	list_del_init(&l->global);
 	free(l);
 }
 
@@ -103,12 +129,25 @@ static bool records_conflict(const struct file_lock *req, const struct file_lock
 	return req->type == F_WRLCK || held->type == F_WRLCK;
 }
 
-static struct file_lock *first_record_conflict(struct locked_file *lf, const struct file_lock *req)
+static bool flocks_conflict(const struct file_lock *req, const struct file_lock *held)
 {
-	struct list_head *p;
-	list_for_each(p, &lf->records) {
+	return req->owner != held->owner && (req->type == F_WRLCK || held->type == F_WRLCK);
+}
+
+static bool locks_conflict(const struct file_lock *req, const struct file_lock *held)
+{
+	if ((req->kind == LK_FLOCK) != (held->kind == LK_FLOCK))
+		return false;
+	return req->kind == LK_FLOCK ? flocks_conflict(req, held) : records_conflict(req, held);
+}
+
+/* The first held lock of lf in req's way, of req's family (record or flock). */
+static struct file_lock *first_conflict(struct locked_file *lf, const struct file_lock *req)
+{
+	struct list_head *p, *list = req->kind == LK_FLOCK ? &lf->flocks : &lf->records;
+	list_for_each(p, list) {
 		struct file_lock *l = list_entry(p, struct file_lock, link);
-		if (records_conflict(req, l))
+		if (locks_conflict(req, l))
 			return l;
 	}
 	return NULL;
@@ -165,6 +204,7 @@ static int record_request(struct task *t, struct file *f, bool ofd, const struct
 		return err;
 	req->kind = ofd ? LK_OFD : LK_POSIX;
 	req->owner = ofd ? (const void *)f : (const void *)t->files;
+	req->file = f;
 	req->pid = t->tg->tgid;
 	return 0;
 }
@@ -210,59 +250,89 @@ int locks_test_record(struct task *t, struct file *f, bool ofd, struct flock *l)
 
 /* ---- setting and clearing record locks -------------------------------------------- */
 
-static struct file_lock *lock_copy(const struct file_lock *l, off_t start, off_t end)
+/*
+ * Sets (or, for F_UNLCK, clears) req's range among its owner's locks, placing locks as
+ * Linux's posix_lock_inode does, which /proc/locks ids and fdinfo order show: an owner's
+ * locks stay together in lf's list, by start. A lock of req's type that overlaps or
+ * touches req (the lowest one) grows to take it in and the others of that type go; else
+ * req becomes a new lock, in the place of the first lock of another type it covers. A
+ * lock of another type is trimmed, or split around req: the old lock keeps the part
+ * after, a new one (made after req's) the part before.
+ */
+static void records_apply(struct locked_file *lf, const struct file_lock *req)
 {
-	struct file_lock *c = xcalloc(1, sizeof(*c));
-	*c = *l;
-	list_init(&c->link);
-	c->start = start;
-	c->end = end;
-	return c;
-}
-
-/* Takes [start, end] out of every lock of owner, splitting one that spans it. */
-static void records_clear(struct locked_file *lf, const void *owner, off_t start, off_t end)
-{
-	struct list_head *p, *n;
+	struct file_lock *cur = NULL;       /* the held lock standing for req, once there is one */
+	struct file_lock *left = NULL, *right = NULL;
+	off_t start = req->start, end = req->end;
+	bool done = false, in_group = false;   /* done: Linux's "added" */
+	struct list_head *p, *n, *stop = &lf->records;
 	list_for_each_safe(p, n, &lf->records) {
 		struct file_lock *l = list_entry(p, struct file_lock, link);
-		if (l->owner != owner || l->start > end || l->end < start)
+		if (l->owner != req->owner) {
+			if (in_group) {
+				stop = p;
+				break;
+			}
 			continue;
-		if (l->start < start && l->end > end) {
-			struct file_lock *tail = lock_copy(l, end + 1, l->end);
-			list_add_tail(&tail->link, n);
-			l->end = start - 1;
-		} else if (l->start < start) {
-			l->end = start - 1;
-		} else if (l->end > end) {
-			l->start = end + 1;
-		} else {
+		}
+		in_group = true;
+		if (l->type == req->type) {
+			if (l->end < start - 1)
+				continue;
+			if (l->start - 1 > end) {
+				stop = p;
+				break;
+			}
+			start = l->start < start ? l->start : start;
+			end = l->end > end ? l->end : end;
+			if (done) {
+				lock_free(l);
+			} else {
+				cur = l;
+				done = true;
+			}
+			cur->start = start;
+			cur->end = end;
+			continue;
+		}
+		if (l->end < start)
+			continue;
+		if (l->start > end) {
+			stop = p;
+			break;
+		}
+		if (req->type == F_UNLCK)
+			done = true;
+		if (l->start < start)
+			left = l;
+		if (l->end > end) {
+			right = l;
+			stop = p;
+			break;
+		}
+		if (l->start >= start) {   /* covered: req takes the place of the first such */
+			if (!done) {
+				cur = lock_new(req, lf, start, end);
+				list_add_tail(&cur->link, &l->link);
+				done = true;
+			}
 			lock_free(l);
 		}
 	}
-}
-
-/* Adds req (its range already cleared) and merges it with the owner's locks of the same
- * type that touch it, as Linux keeps them. */
-static void records_add(struct locked_file *lf, const struct file_lock *req)
-{
-	struct file_lock *nl = lock_copy(req, req->start, req->end);
-	struct list_head *p, *n;
-	list_for_each_safe(p, n, &lf->records) {
-		struct file_lock *l = list_entry(p, struct file_lock, link);
-		if (l->owner != nl->owner || l->type != nl->type)
-			continue;
-		bool before = l->end != OFFSET_MAX && l->end + 1 == nl->start;
-		bool after = nl->end != OFFSET_MAX && nl->end + 1 == l->start;
-		if (!before && !after)
-			continue;
-		if (before)
-			nl->start = l->start;
-		else
-			nl->end = l->end;
-		lock_free(l);
+	if (!done && req->type == F_UNLCK)
+		return;
+	if (!done) {
+		cur = lock_new(req, lf, start, end);
+		list_add_tail(&cur->link, stop);
 	}
-	list_add_tail(&nl->link, &lf->records);
+	if (right && left == right) {
+		left = lock_new(right, lf, right->start, start - 1);
+		list_add_tail(&left->link, cur ? &cur->link : &right->link);
+	}
+	if (right)
+		right->start = end + 1;
+	if (left)
+		left->end = start - 1;
 }
 
 static void waiter_forget(struct task *t)
@@ -302,7 +372,7 @@ static const void *owner_waits_for(const void *owner)
 		if (w->req.kind != LK_POSIX || w->req.owner != owner)
 			continue;
 		struct locked_file *lf = locked_file_of(w->sb, w->ino, false);
-		struct file_lock *c = lf ? first_record_conflict(lf, &w->req) : NULL;
+		struct file_lock *c = lf ? first_conflict(lf, &w->req) : NULL;
 		if (c)
 			return c->owner;
 	}
@@ -357,7 +427,7 @@ long locks_set_record(struct task *t, struct file *f, bool ofd, bool wait, const
 		return -EINVAL;
 	struct locked_file *lf = locked_file_of(f->inode->sb, f->inode->ino, true);
 	if (req.type != F_UNLCK) {
-		struct file_lock *c = first_record_conflict(lf, &req);
+		struct file_lock *c = first_conflict(lf, &req);
 		if (c && !wait) {
 			err = -EAGAIN;
 		} else if (c && would_deadlock(&req, c)) {
@@ -373,9 +443,7 @@ long locks_set_record(struct task *t, struct file *f, bool ofd, bool wait, const
 			return err;
 		}
 	}
-	records_clear(lf, req.owner, req.start, req.end);
-	if (req.type != F_UNLCK)
-		records_add(lf, &req);
+	records_apply(lf, &req);
 	locks_changed(lf);
 	return 0;
 }
@@ -392,6 +460,10 @@ long locks_flock(struct task *t, struct file *f, short type, bool wait)
 {
 	if (!f->inode)
 		return -EINVAL;
+	struct file_lock req = {
+		.kind = LK_FLOCK, .owner = f, .file = f, .pid = t->tg->tgid, .type = type,
+		.start = 0, .end = OFFSET_MAX,
+	};
 	struct locked_file *lf = locked_file_of(f->inode->sb, f->inode->ino, true);
 	struct list_head *p, *n;
 	list_for_each_safe(p, n, &lf->flocks) {
@@ -410,23 +482,18 @@ long locks_flock(struct task *t, struct file *f, short type, bool wait)
 	}
 	list_for_each(p, &lf->flocks) {
 		struct file_lock *l = list_entry(p, struct file_lock, link);
-		if (l->owner == f || (l->type != F_WRLCK && type != F_WRLCK))
+		if (!flocks_conflict(&req, l))
 			continue;
 		if (!wait) {
 			locked_file_tidy(lf);
 			return -EAGAIN;
 		}
+		waiter_note(t, f, &req);
 		t->park_abort = lock_wait_abort;
 		task_wait_on(t, &lf->wait);
 		return SYSRET_BLOCK;
 	}
-	struct file_lock *nl = xcalloc(1, sizeof(*nl));
-	nl->kind = LK_FLOCK;
-	nl->owner = f;
-	nl->pid = t->tg->tgid;
-	nl->type = type;
-	nl->start = 0;
-	nl->end = OFFSET_MAX;
+	struct file_lock *nl = lock_new(&req, lf, req.start, req.end);
 	list_add_tail(&nl->link, &lf->flocks);
 	return 0;
 }
@@ -465,4 +532,95 @@ void locks_file_released(struct file *f)
 	drop_owned(&lf->records, f);
 	drop_owned(&lf->flocks, f);
 	locks_changed(lf);
+}
+
+/* ---- /proc/locks and fdinfo's lock: lines ----------------------------------------- */
+
+/*
+ * Linux's tree of blocked requests: a waiter hangs under the first held lock in its way,
+ * or under an earlier waiter on that lock it conflicts with (and so on down), as
+ * __locks_insert_block files it. Waiters whose way is clear again (about to retry)
+ * hang nowhere.
+ */
+static void waiters_place(void)
+{
+	struct list_head *p;
+	list_for_each(p, &lock_waiters) {
+		struct lock_waiter *w = list_entry(p, struct lock_waiter, link);
+		struct locked_file *lf = locked_file_of(w->sb, w->ino, false);
+		const struct file_lock *blocker = lf ? first_conflict(lf, &w->req) : NULL;
+		struct list_head *q = lock_waiters.next;
+		while (blocker && q != p) {
+			struct lock_waiter *earlier = list_entry(q, struct lock_waiter, link);
+			q = q->next;
+			if (earlier->blocked_on == blocker && locks_conflict(&w->req, &earlier->req)) {
+				blocker = &earlier->req;
+				q = lock_waiters.next;
+			}
+		}
+		w->blocked_on = blocker;
+	}
+}
+
+/* Linux's lock_get_status: "ID: KIND  ADVISORY  TYPE PID MAJ:MIN:INO START END", a
+ * waiter's ID being its lock's, followed by " ->" indented one space per level. */
+static void lock_show(struct proc_buf *b, const char *lead, const struct file_lock *l,
+		      long long id, int depth, const struct super_block *sb, uint64_t ino)
+{
+	static const char *const kinds[] = { [LK_POSIX] = "POSIX ", [LK_OFD] = "OFDLCK",
+					     [LK_FLOCK] = "FLOCK " };
+	const char *type = l->type == F_WRLCK ? "WRITE" : l->type == F_RDLCK ? "READ" : "UNLCK";
+	dev_t dev = sb ? sb->dev : 0;
+	proc_printf(b, "%s%lld:%*s %s ADVISORY  %s %d %02x:%02x:%llu %lld ", lead, id,
+		    depth ? depth + 2 : 0, depth ? "->" : "", kinds[l->kind], type,
+		    l->kind == LK_OFD ? -1 : (int)l->pid, major(dev), minor(dev),
+		    (unsigned long long)ino, (long long)l->start);
+	if (l->end == OFFSET_MAX)
+		proc_printf(b, "EOF\n");
+	else
+		proc_printf(b, "%lld\n", (long long)l->end);
+}
+
+static void waiters_show(struct proc_buf *b, const struct file_lock *blocker, long long id, int depth)
+{
+	struct list_head *p;
+	list_for_each(p, &lock_waiters) {
+		struct lock_waiter *w = list_entry(p, struct lock_waiter, link);
+		if (w->blocked_on != blocker)
+			continue;
+		lock_show(b, "", &w->req, id, depth, w->sb, w->ino);
+		waiters_show(b, &w->req, id, depth + 1);
+	}
+}
+
+void locks_show_all(struct proc_buf *b)
+{
+	waiters_place();
+	long long id = 0;
+	struct list_head *p;
+	list_for_each_prev(p, &all_locks) {
+		struct file_lock *l = list_entry(p, struct file_lock, global);
+		lock_show(b, "", l, ++id, 0, l->lf->sb, l->lf->ino);
+		waiters_show(b, l, id, 1);
+	}
+}
+
+/* Linux's show_fd_locks: flock locks, then record locks, set through f by its owner. */
+void locks_show_fdinfo(struct proc_buf *b, const struct file *f, const struct files_struct *files)
+{
+	if (!f->inode || list_empty(&all_locks))
+		return;
+	struct locked_file *lf = locked_file_of(f->inode->sb, f->inode->ino, false);
+	if (!lf)
+		return;
+	struct list_head *lists[] = { &lf->flocks, &lf->records };
+	long long id = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		struct list_head *p;
+		list_for_each(p, lists[i]) {
+			struct file_lock *l = list_entry(p, struct file_lock, link);
+			if (l->file == f && (l->owner == files || l->owner == f))
+				lock_show(b, "lock:\t", l, ++id, 0, lf->sb, lf->ino);
+		}
+	}
 }

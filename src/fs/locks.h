@@ -23,4 +23,11 @@ void locks_remove_posix(const struct files_struct *owner, struct file *f);
 /* The last reference to f is gone: its OFD and flock locks go. */
 void locks_file_released(struct file *f);
 
+/* /proc/locks: every held lock, newest first, each followed by the requests waiting for
+ * it, in Linux's format. */
+struct proc_buf;
+void locks_show_all(struct proc_buf *b);
+/* fdinfo's "lock:" lines: the locks set through f by files (its descriptor table) or by f. */
+void locks_show_fdinfo(struct proc_buf *b, const struct file *f, const struct files_struct *files);
+
 #endif

@@ -153,5 +153,9 @@ long sys_flock(struct task *t, struct syscall_args *a)
 	struct file *f = fd_get(t, (int)a->a[0]);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	return locks_flock(t, f, type, !(cmd & LOCK_NB));
+	bool wait = !(cmd & LOCK_NB);
+	long r = locks_flock(t, f, type, wait);
+	if (wait && r != SYSRET_BLOCK)
+		locks_wait_done(t);
+	return r;
 }

@@ -141,6 +141,7 @@ int proc_show_meminfo(struct proc_buf *b, const struct proc_node *n, struct task
 int proc_show_cpuinfo(struct proc_buf *b, const struct proc_node *n, struct task *reader);
 int proc_show_uptime(struct proc_buf *b, const struct proc_node *n, struct task *reader);
 int proc_show_loadavg(struct proc_buf *b, const struct proc_node *n, struct task *reader);
+int proc_show_locks(struct proc_buf *b, const struct proc_node *n, struct task *reader);
 int proc_show_version(struct proc_buf *b, const struct proc_node *n, struct task *reader);
 int proc_show_vmstat(struct proc_buf *b, const struct proc_node *n, struct task *reader);
 int proc_show_stat_system(struct proc_buf *b, const struct proc_node *n, struct task *reader);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include "fs/locks.h"
 #include "fs/pipe.h"
 #include "fs/proc/internal.h"
 
@@ -110,6 +111,7 @@ static int show_fdinfo(struct proc_buf *b, const struct proc_node *n, struct tas
 	proc_printf(b, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (long long)f->pos,
 		    flags, f->path.mnt ? proc_mount_id(f->path.mnt) : 0,
 		    f->inode ? (unsigned long long)f->inode->ino : 0ULL);
+	locks_show_fdinfo(b, f, t->files);   /* any kind of file may hold locks, shown first */
 	if (f->fops && f->fops->show_fdinfo)
 		f->fops->show_fdinfo(f, b);
 	return 0;

@@ -52,6 +52,7 @@ static const struct proc_entry root_entries[] = {
 	{ .name = "devices",     .mode = S_IFREG | 0444, .show = proc_show_devices },
 	{ .name = "filesystems", .mode = S_IFREG | 0444, .show = proc_show_filesystems },
 	{ .name = "loadavg",     .mode = S_IFREG | 0444, .show = proc_show_loadavg },
+	{ .name = "locks",       .mode = S_IFREG | 0444, .show = proc_show_locks },
 	{ .name = "meminfo",     .mode = S_IFREG | 0444, .show = proc_show_meminfo },
 	{ .name = "mounts",      .mode = S_IFLNK | 0777, .readlink = mounts_readlink },
 	{ .name = "stat",        .mode = S_IFREG | 0444, .show = proc_show_stat_system },

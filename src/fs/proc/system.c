@@ -1,11 +1,12 @@
 /*
  * The system-wide files at the top of /proc: meminfo, vmstat, cpuinfo, uptime, loadavg,
- * version, stat, devices, filesystems, cmdline.
+ * version, stat, devices, filesystems, cmdline, locks.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fs/chrdev.h"
+#include "fs/locks.h"
 #include "fs/proc/format.h"
 #include "fs/proc/hostproc.h"
 #include "fs/proc/internal.h"
@@ -189,6 +190,14 @@ int proc_show_loadavg(struct proc_buf *b, const struct proc_node *n, struct task
 		proc_printf(b, "%lu.%02lu ", v >> FSHIFT, ((v & (FIXED_1 - 1)) * 100) >> FSHIFT);
 	}
 	proc_printf(b, "%d/%d %d\n", all.running, all.total, all.last_pid);
+	return 0;
+}
+
+/* Every file lock on the machine, as fs/locks.c keeps them. */
+int proc_show_locks(struct proc_buf *b, const struct proc_node *n, struct task *reader)
+{
+	(void)n, (void)reader;
+	locks_show_all(b);
 	return 0;
 }
 
