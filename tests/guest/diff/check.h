@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -158,6 +159,17 @@ static CK_UNUSED int check_rc(int rc, const char *label)
 	return rc;
 }
 #define CHECK_RC(expr, label) check_rc((expr), (label))
+
+/* As init in the guest, nothing has mounted /proc yet: mounts it. 1 if it did (the
+ * program unmounts it at the end), 0 if it was there already. */
+static CK_UNUSED int check_mount_proc(void)
+{
+	struct stat st;
+	if (stat("/proc/self", &st) == 0)
+		return 0;
+	mkdir("/proc", 0555);
+	return mount("proc", "/proc", "proc", 0, NULL) == 0;
+}
 
 #define SHOW_INT(label, v)  printf("%s: %lld\n", (label), (long long)(v))
 #define SHOW_BOOL(label, c) printf("%s: %d\n", (label), (c) ? 1 : 0)

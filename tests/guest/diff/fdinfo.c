@@ -324,12 +324,7 @@ static void inotifies(void)
 int test_main(int argc, char **argv)
 {
 	(void)argc; (void)argv;
-	bool mounted_proc = false;
-	struct stat st;
-	if (stat("/proc/self", &st) != 0) {   /* the guest's init has no /proc yet */
-		mkdir("/proc", 0555);
-		mounted_proc = mount("proc", "/proc", "proc", 0, NULL) == 0;
-	}
+	bool mounted_proc = check_mount_proc();
 	eventfds();
 	timerfds();
 	signalfds();

@@ -269,12 +269,7 @@ static void instances(void)
 int test_main(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	struct stat st;
-	int mounted = 0;
-	if (stat("/proc/self", &st) != 0) {   /* init in the guest has no /proc yet */
-		mkdir("/proc", 0555);
-		mounted = mount("proc", "/proc", "proc", 0, NULL) == 0;
-	}
+	int mounted = check_mount_proc();
 	errors();
 	oneshot_and_layout();
 	coalescing();

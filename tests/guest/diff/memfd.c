@@ -263,12 +263,7 @@ static void not_memfds(void)
 int test_main(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	struct stat st;
-	if (stat("/proc/self", &st) != 0) {
-		mkdir("/proc", 0555);
-		if (mount("proc", "/proc", "proc", 0, NULL) == 0)
-			mounted_proc = 1;
-	}
+	mounted_proc = check_mount_proc();
 	creation();
 	data();
 	seals();

@@ -293,12 +293,7 @@ static int setup(void)
 	symlink("/", "d/mnt/toroot");
 	symlink("../outside", "d/mnt/toout");
 	symlink("m", "d/mnt/tom");
-	struct stat st;
-	if (stat("/proc/self", &st) != 0) {
-		mkdir("/proc", 0555);
-		if (mount("proc", "/proc", "proc", 0, NULL) == 0)
-			mounted_proc = 1;
-	}
+	mounted_proc = check_mount_proc();
 	learn();
 	return 0;
 }

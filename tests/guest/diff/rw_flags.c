@@ -269,12 +269,7 @@ static void memory_files(void)
 int test_main(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	int mounted_proc = 0;
-	struct stat st;
-	if (stat("/proc/self", &st) != 0) {
-		mkdir("/proc", 0555);
-		mounted_proc = mount("proc", "/proc", "proc", 0, NULL) == 0;
-	}
+	int mounted_proc = check_mount_proc();
 	positions();
 	checks();
 	pipes();
