@@ -7,6 +7,8 @@
 #include "fs/humfs/humfs.h"
 #include "humfs_format.h"
 
+#define HUMFS_RECENT_DIRS 64
+
 struct humfs_sb {
 	int topfd;               /* the humfs directory (O_PATH) */
 	int fmetafd, dmetafd;    /* file_metadata/ and dir_metadata/ (O_PATH) */
@@ -15,6 +17,10 @@ struct humfs_sb {
 	struct humfs_super super;
 	bool super_dirty;        /* used changed since the superblock was written */
 	uint64_t super_written_ns;   /* when used was last written back (CLOCK_MONOTONIC) */
+	/* The directories looked up last, kept alive with their metadata: a path walk looks
+	 * up every component, and without them each would read its metadata file again. */
+	struct inode *recent_dirs[HUMFS_RECENT_DIRS];
+	unsigned recent_next;
 };
 
 static inline struct humfs_sb *HUM(const struct super_block *sb)
@@ -46,6 +52,7 @@ int humfs_meta_make_room(struct super_block *sb, const char *path);
 void humfs_meta_restore_name(struct super_block *sb, const char *path);
 
 /* inode.c */
+void humfs_forget_recent(struct super_block *sb);   /* at unmount */
 /* Gives inode the attributes of its metadata; -EIO (logged) when they are missing or
  * damaged. */
 int humfs_load_meta(struct inode *inode);

@@ -67,18 +67,47 @@ int humfs_load_meta(struct inode *inode)
 	return 0;
 }
 
+/* Keeps a directory just looked up alive a while (humfs_sb.recent_dirs). */
+static void keep_recent(struct inode *inode)
+{
+	struct humfs_sb *hum = HUM(inode->sb);
+	struct inode **slot;
+
+	if (!S_ISDIR(inode->mode))
+		return;
+	for (unsigned i = 0; i < HUMFS_RECENT_DIRS; i++)
+		if (hum->recent_dirs[i] == inode)
+			return;
+	slot = &hum->recent_dirs[hum->recent_next++ % HUMFS_RECENT_DIRS];
+	if (*slot)
+		inode_put(*slot);
+	*slot = inode_get(inode);
+}
+
+void humfs_forget_recent(struct super_block *sb)
+{
+	struct humfs_sb *hum = HUM(sb);
+
+	for (unsigned i = 0; i < HUMFS_RECENT_DIRS; i++) {
+		if (hum->recent_dirs[i])
+			inode_put(hum->recent_dirs[i]);
+		hum->recent_dirs[i] = NULL;
+	}
+}
+
 static int humfs_lookup(struct inode *dir, const char *name, struct inode **out)
 {
 	int err = hostfs_iops.lookup(dir, name, out);
 
-	if (err || HI(*out)->over.valid)
+	if (err)
 		return err;
-	err = humfs_load_meta(*out);
-	if (err) {
+	if (!HI(*out)->over.valid && (err = humfs_load_meta(*out))) {
 		inode_put(*out);
 		*out = NULL;
+		return err;
 	}
-	return err;
+	keep_recent(*out);
+	return 0;
 }
 
 static struct humfs_meta meta_of(const struct inode *inode)

@@ -111,6 +111,8 @@ static void humfs_kill(struct super_block *sb)
 {
 	struct humfs_sb *hum = HUM(sb);
 
+	if (hum)
+		humfs_forget_recent(sb);
 	if (hum && hum->super_dirty)
 		write_super(hum);
 	free_hum(hum);
