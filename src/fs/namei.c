@@ -378,9 +378,15 @@ int path_to_string_deleted(struct task *t, const struct path *p, char *buf, size
 int inode_permission(struct task *t, struct inode *inode, int mask)
 {
 	struct kstat st;
-	int err = vfs_getattr(inode, &st);
-	if (err < 0)
-		return err;
+	if (inode->sb && inode->sb->attrs_in_inode) {
+		st.mode = inode->mode;
+		st.uid = inode->uid;
+		st.gid = inode->gid;
+	} else {
+		int err = vfs_getattr(inode, &st);
+		if (err < 0)
+			return err;
+	}
 	if ((mask & MAY_WRITE) && inode->sb && (inode->sb->flags & MS_RDONLY) &&
 	    (S_ISREG(st.mode) || S_ISDIR(st.mode) || S_ISLNK(st.mode)))
 		return -EROFS;

@@ -160,6 +160,9 @@ struct super_block {
 	size_t (*show_options)(const struct super_block *sb, char *buf, size_t len);
 	void (*kill)(struct super_block *sb);
 	int refcount;
+	/* The inodes' mode, uid and gid are current (refreshed at every lookup and change),
+	 * so permission checks need not ask getattr (a host round trip for hostfs). */
+	bool attrs_in_inode;
 };
 
 struct inode {

@@ -168,6 +168,8 @@ struct super_block *hostfs_new_super(const struct fs_type *type, int rootfd, uns
 	sb->magic = HOSTFS_SUPER_MAGIC;
 	sb->priv = hsb;
 	sb->statfs = hostfs_statfs;
+	/* every lookup refreshes an inode from the host, as Linux's hostfs revalidates */
+	sb->attrs_in_inode = true;
 	sb->show_options = hostfs_show_options;
 	sb->kill = hostfs_kill_super;  /* sb->refcount counts mounts: the VFS takes them */
 	return sb;
