@@ -4,7 +4,8 @@
  * buffer, and taken out of the input pipe only once the output has accepted them, so
  * a call either makes progress and returns it or parks having changed nothing (the
  * retry after a wake-up starts over with nothing to redo or lose). Checks follow
- * Linux's __do_splice, do_splice and do_tee in their order.
+ * Linux's __do_splice, do_splice and do_tee in their order. vmsplice is a writev into
+ * a pipe's write end or a readv from its read end.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -231,4 +232,25 @@ long sys_tee(struct task *t, struct syscall_args *a)
 		return -EINVAL;
 	bool nonblock = (flags & SPLICE_F_NONBLOCK) || ((in->flags | out->flags) & O_NONBLOCK);
 	return pipe_to_pipe(t, ip, op, len > MAX_RW_COUNT ? MAX_RW_COUNT : len, nonblock, true);
+}
+
+/* Linux's vmsplice: the direction is the descriptor's (its write end: the vectors into
+ * the pipe; its read end: out of it); SPLICE_F_NONBLOCK acts as O_NONBLOCK. */
+long sys_vmsplice(struct task *t, struct syscall_args *a)
+{
+	unsigned flags = (unsigned)a->a[3];
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	struct file *f = fd_get(t, (int)a->a[0]);
+	if (!f || !(file_may_write(f) || file_may_read(f)))
+		return -EBADF;
+	if (!file_pipe(f))
+		return -EBADF;   /* Linux: get_pipe_info finds none */
+	struct syscall_args vec = { .a = { a->a[0], a->a[1], a->a[2] } };
+	unsigned saved = f->flags;
+	if (flags & SPLICE_F_NONBLOCK)
+		f->flags |= O_NONBLOCK;
+	long n = file_may_write(f) ? sys_writev(t, &vec) : sys_readv(t, &vec);
+	f->flags = saved;
+	return n;
 }

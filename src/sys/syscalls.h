@@ -41,7 +41,7 @@ SYSCALL(open); SYSCALL(openat); SYSCALL(openat2); SYSCALL(creat); SYSCALL(close)
 SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(pipe); SYSCALL(pipe2); SYSCALL(fcntl);
 SYSCALL(memfd_create);
 /* fs: copies between files (fs_copy.c) */
-SYSCALL(sendfile); SYSCALL(copy_file_range); SYSCALL(splice); SYSCALL(tee);
+SYSCALL(sendfile); SYSCALL(copy_file_range); SYSCALL(splice); SYSCALL(tee); SYSCALL(vmsplice);
 /* fs: advice about file data (fs_advise.c) */
 SYSCALL(fadvise64); SYSCALL(readahead); SYSCALL(sync_file_range);
 /* fs: locks (fs_locks.c, with fcntl's lock commands) */

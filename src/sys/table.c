@@ -49,6 +49,7 @@ const struct syscall_entry syscall_table[SYSCALL_MAX] = {
 	E(copy_file_range, copy_file_range, SC_FULL),
 	E(splice, splice, SC_PARTIAL, "pipe to and from files and pipes, bytes copied (no page moves); sockets not yet (EINVAL)"),
 	E(tee, tee, SC_FULL),
+	E(vmsplice, vmsplice, SC_PARTIAL, "bytes copied as writev/readv of the pipe (no page gifting)"),
 	/* fs: advice about file data (fs_advise.c) */
 	E(fadvise64, fadvise64, SC_PARTIAL, "checked, then nothing to do: the host caches hostfs files"),
 	E(readahead, readahead, SC_PARTIAL, "checked, then nothing to do"),
