@@ -77,6 +77,12 @@ struct blk_request *blkdev_submit(struct block_device *b, enum blk_op op, const 
 /* A gathered read of nsegs pieces into a zeroed buffer of len bytes (segs copied). */
 struct blk_request *blkdev_submit_gather(struct block_device *b, size_t len,
 					 const struct blk_seg *segs, unsigned nsegs);
+/* A task waiting for its request across the retries of its call (rq lives in
+ * t->scratch[0]): 0 when rq is done, else the task parks on it, uninterruptibly as for
+ * a disk in Linux (a SIGKILL drops the request), and SYSRET_BLOCK. */
+long blkdev_task_wait(struct task *t, struct blk_request *rq);
+/* That task is done with it: scratch cleared, request put. */
+void blkdev_task_done(struct task *t, struct blk_request *rq);
 /* The submitter is done with rq (finished or not). */
 void blkdev_request_put(struct blk_request *rq);
 /* Waits until no request of b is queued or running (before the disk goes away). */

@@ -26,13 +26,6 @@ static struct block_device *disk_of(struct file *f) { return ((struct blkdev_fil
  * request lives in current->scratch[0] across the retries of the call; the wait is
  * uninterruptible, as a disk request is in Linux (only SIGKILL ends it).
  */
-static void abandon_request(struct task *t)
-{
-	if (t->scratch[0])
-		blkdev_request_put((struct blk_request *)t->scratch[0]);
-	t->scratch[0] = 0;
-}
-
 /* The result of an I/O of len bytes at *pos: started, waited for, or finished (then
  * rq's data is copied out for a read). */
 static ssize_t disk_io(struct block_device *b, enum blk_op op, char *buf, const char *data,
@@ -51,23 +44,14 @@ static ssize_t disk_io(struct block_device *b, enum blk_op op, char *buf, const 
 		err = 0;   /* the host had it all cached: no trip to the worker */
 		goto finish;
 	}
-	if (!rq) {
-		rq = blkdev_submit(b, op, data, len, (uint64_t)*pos);
-		if (!rq)
-			return -ENOMEM;
-		t->scratch[0] = (long)rq;
-	}
-	if (!rq->done) {
-		t->park_abort = abandon_request;
-		t->park_uninterruptible = true;
-		task_wait_on(t, &rq->waiters);
+	if (!rq && !(rq = blkdev_submit(b, op, data, len, (uint64_t)*pos)))
+		return -ENOMEM;
+	if (blkdev_task_wait(t, rq))
 		return SYSRET_BLOCK;
-	}
 	err = rq->result;
 	if (!err && op == BLK_READ)
 		memcpy(buf, rq->buf, len);
-	t->scratch[0] = 0;
-	blkdev_request_put(rq);
+	blkdev_task_done(t, rq);
 finish:
 	if (err)
 		return err;

@@ -286,3 +286,27 @@ void blkdev_drain(struct block_device *b)
 	if (b->inflight && done_fd >= 0)
 		reap(done_fd, 0, NULL);
 }
+
+static void abandon_task_request(struct task *t)
+{
+	if (t->scratch[0])
+		blkdev_request_put((struct blk_request *)t->scratch[0]);
+	t->scratch[0] = 0;
+}
+
+long blkdev_task_wait(struct task *t, struct blk_request *rq)
+{
+	t->scratch[0] = (long)rq;
+	if (rq->done)
+		return 0;
+	t->park_abort = abandon_task_request;
+	t->park_uninterruptible = true;
+	task_wait_on(t, &rq->waiters);
+	return SYSRET_BLOCK;
+}
+
+void blkdev_task_done(struct task *t, struct blk_request *rq)
+{
+	t->scratch[0] = 0;
+	blkdev_request_put(rq);
+}

@@ -4,7 +4,8 @@
  * libext2fs can only wait, so what it must do stays on the loop thread and is brief:
  * the inode and the map from file blocks to disk blocks (bmap, metadata the host has
  * cached). The data blocks are read at once when the host has them all cached, else as
- * one gathered request; holes and unwritten extents stay zero. The request lives in current->scratch[0] across the retries of the call.
+ * one gathered request; holes and unwritten extents stay zero. The task waits on it
+ * with blkdev_task_wait, across the retries of the call.
  *
  * Ordering makes this safe: a write, truncate or reallocation by another task goes
  * through the synchronous path, which first waits for every request queued before it,
@@ -16,13 +17,6 @@
 #include "fs/ext2/ext2_int.h"
 
 #define MAX_SEGS 512
-
-static void abandon(struct task *t)
-{
-	if (t->scratch[0])
-		blkdev_request_put((struct blk_request *)t->scratch[0]);
-	t->scratch[0] = 0;
-}
 
 /* Adds the disk range for len bytes at buffer position at; contiguous ones merge.
  * False when there are too many pieces (then the caller reads synchronously). */
@@ -104,18 +98,12 @@ ssize_t ext2_read_parked(struct inode *inode, char *buf, size_t len, uint64_t po
 		free(segs);
 		if (!rq)
 			return ext2_read_data(inode, buf, len, pos);
-		t->scratch[0] = (long)rq;
 	}
-	if (!rq->done) {
-		t->park_abort = abandon;
-		t->park_uninterruptible = true;
-		task_wait_on(t, &rq->waiters);
+	if (blkdev_task_wait(t, rq))
 		return SYSRET_BLOCK;
-	}
 	ssize_t ret = rq->result ? rq->result : (ssize_t)(rq->len < len ? rq->len : len);
 	if (ret > 0)
 		memcpy(buf, rq->buf, (size_t)ret);
-	t->scratch[0] = 0;
-	blkdev_request_put(rq);
+	blkdev_task_done(t, rq);
 	return ret;
 }
