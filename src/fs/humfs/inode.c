@@ -198,22 +198,27 @@ static struct humfs_meta new_meta(struct inode *dir, mode_t *mode, const struct 
 	return m;
 }
 
-/* The host bytes of dir's new or old entry name, through a fresh directory descriptor. */
-static int64_t entry_bytes(struct inode *dir, const char *name, nlink_t *nlink)
+/* What the host says of dir's entry name (type 0 when there is none), through a fresh
+ * directory descriptor: its type, the bytes it holds and its links. */
+struct entry_info {
+	mode_t type;
+	int64_t bytes;
+	nlink_t nlink;
+};
+
+static struct entry_info entry_stat(struct inode *dir, const char *name)
 {
+	struct entry_info e = { 0 };
 	int fd = hostfs_open_child_dir(dir, name);
 	struct statx stx;
-	int64_t bytes = 0;
 
 	if (fd < 0)
-		return 0;
-	if (!hostfs_statx_at(fd, name, &stx)) {
-		bytes = (int64_t)stx.stx_blocks * 512;
-		if (nlink)
-			*nlink = stx.stx_nlink;
-	}
+		return e;
+	if (!hostfs_statx_at(fd, name, &stx))
+		e = (struct entry_info){ stx.stx_mode & S_IFMT, (int64_t)stx.stx_blocks * 512,
+					 stx.stx_nlink };
 	close(fd);
-	return bytes;
+	return e;
 }
 
 static int create_data(struct inode *dir, const char *name, void *arg);
@@ -243,7 +248,7 @@ static int new_entry(struct inode *dir, const char *name, const struct humfs_met
 	}
 	free(path);
 	if (!err && make_data != create_data)   /* a new file holds no blocks yet */
-		humfs_charge(dir->sb, entry_bytes(dir, name, NULL));
+		humfs_charge(dir->sb, entry_stat(dir, name).bytes);
 	return err;
 }
 
@@ -379,22 +384,21 @@ static void humfs_destroy(struct inode *inode)
 
 static int humfs_unlink(struct inode *dir, const char *name)
 {
-	nlink_t nlink = 0;
-	int64_t bytes;
+	struct entry_info gone;
 	char *path;
 	int err;
 
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
-	bytes = entry_bytes(dir, name, &nlink);
+	gone = entry_stat(dir, name);
 	err = hostfs_iops.unlink(dir, name);
 	if (err)
 		return err;
 	path = hostfs_child_path(HI(dir)->path, name);
 	humfs_meta_unlink(dir->sb, path);
 	free(path);
-	if (nlink == 1)
-		humfs_charge(dir->sb, -bytes);
+	if (gone.nlink == 1)
+		humfs_charge(dir->sb, -gone.bytes);
 	return 0;
 }
 
@@ -406,7 +410,7 @@ static int humfs_rmdir(struct inode *dir, const char *name)
 
 	if (hostfs_rdonly(dir->sb))
 		return -EROFS;
-	bytes = entry_bytes(dir, name, NULL);
+	bytes = entry_stat(dir, name).bytes;
 	err = hostfs_iops.rmdir(dir, name);
 	if (err)
 		return err;
@@ -417,31 +421,11 @@ static int humfs_rmdir(struct inode *dir, const char *name)
 	return 0;
 }
 
-/* The host type of dir's entry name: S_IF* or 0 when there is none. */
-static mode_t entry_type(struct inode *dir, const char *name, int64_t *bytes, nlink_t *nlink)
-{
-	int fd = hostfs_open_child_dir(dir, name);
-	struct statx stx;
-	mode_t type = 0;
-
-	if (fd < 0)
-		return 0;
-	if (!hostfs_statx_at(fd, name, &stx)) {
-		type = stx.stx_mode & S_IFMT;
-		*bytes = (int64_t)stx.stx_blocks * 512;
-		*nlink = stx.stx_nlink;
-	}
-	close(fd);
-	return type;
-}
-
 static int humfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir,
 			const char *newname, unsigned flags)
 {
 	bool exchange = flags & RENAME_EXCHANGE;
-	int64_t obytes = 0, nbytes = 0;
-	nlink_t onlink = 0, nlink = 0;
-	mode_t otype, ntype;
+	struct entry_info old, over;
 	char *from, *to;
 	int err;
 
@@ -449,28 +433,26 @@ static int humfs_rename(struct inode *olddir, const char *oldname, struct inode 
 		return -EROFS;
 	if (!HI(olddir)->path || !HI(newdir)->path)
 		return -ENOENT;
-	otype = entry_type(olddir, oldname, &obytes, &onlink);
-	ntype = entry_type(newdir, newname, &nbytes, &nlink);
+	old = entry_stat(olddir, oldname);
+	over = entry_stat(newdir, newname);
 	from = hostfs_child_path(HI(olddir)->path, oldname);
 	to = hostfs_child_path(HI(newdir)->path, newname);
 	/* A directory arriving where its new parent's metadata file is named. */
-	err = S_ISDIR(otype) ? humfs_meta_make_room(olddir->sb, to) : 0;
-	if (!err && exchange && S_ISDIR(ntype))
+	err = S_ISDIR(old.type) ? humfs_meta_make_room(olddir->sb, to) : 0;
+	if (!err && exchange && S_ISDIR(over.type))
 		err = humfs_meta_make_room(olddir->sb, from);
 	if (!err)
 		err = hostfs_iops.rename(olddir, oldname, newdir, newname, flags);
 	/* Renaming a name over another of the same file succeeds and leaves both: the
 	 * metadata names (hard links too) stay as they are. */
-	int64_t still_bytes;
-	nlink_t still_nlink;
-	bool noop = !err && !exchange && entry_type(olddir, oldname, &still_bytes, &still_nlink);
+	bool noop = !err && !exchange && entry_stat(olddir, oldname).type;
 	if (!err && !noop) {
-		err = humfs_meta_rename(olddir->sb, from, S_ISDIR(otype), to, S_ISDIR(ntype), flags);
+		err = humfs_meta_rename(olddir->sb, from, S_ISDIR(old.type), to, S_ISDIR(over.type), flags);
 		if (err)
 			printk("humfs: %s: renaming the metadata of data/%s to data/%s failed: %s\n",
 			       HUM(olddir->sb)->name, from, to, strerror(-err));
-		else if (ntype && !exchange && (S_ISDIR(ntype) || nlink == 1))
-			humfs_charge(olddir->sb, -nbytes);   /* the file renamed over is gone */
+		else if (over.type && !exchange && (S_ISDIR(over.type) || over.nlink == 1))
+			humfs_charge(olddir->sb, -over.bytes);   /* the file renamed over is gone */
 	}
 	free(from);
 	free(to);
