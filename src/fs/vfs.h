@@ -163,6 +163,9 @@ struct super_block {
 	/* The inodes' mode, uid and gid are current (refreshed at every lookup and change),
 	 * so permission checks need not ask getattr (a host round trip for hostfs). */
 	bool attrs_in_inode;
+	/* Its files are mapped from memfds (their page caches), which the host's maps name
+	 * "/memfd:...": mm/mapped_names.c remembers their guest names. */
+	bool maps_memfds;
 };
 
 struct inode {

@@ -72,7 +72,9 @@ void mapped_name_note(struct task *t, struct file *f, int host_fd)
 	char memfd[PATH_MAX], path[PATH_MAX];
 	struct mapped_name *m;
 
-	if (!f->inode || !memfd_name(host_fd, memfd, sizeof(memfd)))
+	/* exec and mmap of other files (hostfs) pay nothing here */
+	if (!f->inode || !f->inode->sb || !f->inode->sb->maps_memfds ||
+	    !memfd_name(host_fd, memfd, sizeof(memfd)))
 		return;
 	if (path_to_string(t, &f->path, path, sizeof(path)) < 0)
 		return;

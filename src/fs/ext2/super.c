@@ -263,6 +263,7 @@ static int mount_type(const char *type, const char *dev, unsigned long flags,
 	if (sb) {
 		sb->dev = b->dev;
 		sb->magic = EXT4_SUPER_MAGIC;
+		sb->maps_memfds = true;
 		sb->priv = s;
 		sb->statfs = ext2_statfs;
 		sb->sync = ext2_sync_fs;

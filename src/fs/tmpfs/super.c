@@ -205,6 +205,7 @@ static int fill_super(const struct tmpfs_opts *o, unsigned long magic, struct su
 	sb->priv = s;
 	sb->dev = vfs_anon_dev();
 	sb->magic = magic;
+	sb->maps_memfds = true;
 	sb->statfs = tmpfs_statfs;
 	sb->remount = tmpfs_remount;
 	sb->kill = tmpfs_kill;
